@@ -1,0 +1,330 @@
+//! Exercises: check one answer with a friendly verdict, or prove for every chapter that the
+//! reference solutions pass and the stubs fail.
+//!
+//! A chapter crate's `exercises` feature compiles the stubs in `exercises/`, its `solutions`
+//! feature the answers in `solutions/`; the tests in `tests/exercises.rs` are named `exN_...`.
+
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A chapter crate that has exercises.
+struct Chapter {
+    /// The package name, e.g. `ch02-lazy-futures`.
+    name: String,
+    dir: PathBuf,
+}
+
+impl Chapter {
+    /// The stub files, by exercise number: `exercises/ex1_poll_count.rs` is exercise 1.
+    fn exercises(&self) -> BTreeMap<u32, PathBuf> {
+        std::fs::read_dir(self.dir.join("exercises"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let number = name.strip_prefix("ex")?.split('_').next()?.parse().ok()?;
+                Some((number, entry.path()))
+            })
+            .collect()
+    }
+}
+
+/// Every chapter crate with an `exercises/` folder, in order.
+fn chapters() -> Vec<Chapter> {
+    let mut found: Vec<Chapter> = std::fs::read_dir(crate::workspace_root().join("chapters-code"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().join("exercises").is_dir())
+        .map(|entry| Chapter {
+            name: entry.file_name().to_string_lossy().into_owned(),
+            dir: entry.path(),
+        })
+        .collect();
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found
+}
+
+/// `ch02`, `2`, `02` or `ch02-lazy-futures` -> the chapter.
+fn find_chapter(wanted: &str) -> Result<Chapter> {
+    let digits = wanted.trim_start_matches("ch");
+    let prefix = match digits.parse::<u32>() {
+        Ok(number) if !digits.contains('-') => format!("ch{number:02}-"),
+        _ => wanted.to_string(),
+    };
+    let all = chapters();
+    let names: Vec<String> = all.iter().map(|c| c.name.clone()).collect();
+    all.into_iter()
+        .find(|chapter| chapter.name == wanted || chapter.name.starts_with(&prefix))
+        .with_context(|| {
+            format!(
+                "no chapter `{wanted}` has exercises; chapters with exercises: {}",
+                names.join(", ")
+            )
+        })
+}
+
+/// What one run of a chapter's exercise tests showed.
+struct Run {
+    compiled: bool,
+    /// Test name -> passed.
+    results: BTreeMap<String, bool>,
+    /// Test name -> its panic message.
+    messages: BTreeMap<String, String>,
+    /// The compiler's errors, when it did not compile.
+    compiler_errors: String,
+}
+
+fn run_tests(chapter: &Chapter, feature: &str, filter: Option<&str>) -> Result<Run> {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args([
+            "test",
+            "--quiet",
+            "-p",
+            &chapter.name,
+            "--features",
+            feature,
+        ])
+        .args([
+            "--test",
+            "exercises",
+            "--",
+            "--color",
+            "never",
+            "--format",
+            "pretty",
+        ])
+        .args(filter)
+        .env("CARGO_TERM_COLOR", "never")
+        .env("RUST_BACKTRACE", "0")
+        .current_dir(crate::workspace_root());
+    let output = command
+        .output()
+        .with_context(|| format!("could not run cargo test for {}", chapter.name))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let results = parse_results(&stdout);
+    let compiled = !stderr.contains("could not compile") && !stderr.contains("error[");
+    Ok(Run {
+        compiled: compiled || !results.is_empty(),
+        messages: parse_panic_messages(&stdout),
+        results,
+        compiler_errors: first_errors(&stderr),
+    })
+}
+
+/// `test ex1_counts ... ok` lines.
+fn parse_results(stdout: &str) -> BTreeMap<String, bool> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("test ")?;
+            let (name, verdict) = rest.split_once(" ... ")?;
+            match verdict.trim() {
+                "ok" => Some((name.to_string(), true)),
+                "FAILED" => Some((name.to_string(), false)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The message under `---- name stdout ----`, after libtest's `panicked at file:line:col:` line.
+fn parse_panic_messages(stdout: &str) -> BTreeMap<String, String> {
+    let mut messages = BTreeMap::new();
+    let mut current: Option<(String, Vec<&str>)> = None;
+    for line in stdout.lines() {
+        if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|rest| rest.strip_suffix(" stdout ----"))
+        {
+            if let Some((name, lines)) = current.take() {
+                messages.insert(name, lines.join("\n"));
+            }
+            current = Some((name.to_string(), Vec::new()));
+        } else if line == "failures:" || line.starts_with("test result:") {
+            if let Some((name, lines)) = current.take() {
+                messages.insert(name, lines.join("\n"));
+            }
+        } else if let Some((_, lines)) = current.as_mut() {
+            let noise = line.starts_with("thread '") && line.contains("panicked at")
+                || line.starts_with("note: run with `RUST_BACKTRACE")
+                || line.trim().is_empty();
+            if !noise {
+                lines.push(line);
+            }
+        }
+    }
+    messages
+}
+
+/// The first compiler error, with its location and notes: enough to act on, not a wall.
+fn first_errors(stderr: &str) -> String {
+    let mut kept = Vec::new();
+    let mut inside = false;
+    for line in stderr.lines() {
+        if line.starts_with("error") && !line.starts_with("error: could not compile") {
+            if inside {
+                break; // one error at a time
+            }
+            inside = true;
+        }
+        if inside {
+            kept.push(line);
+        }
+    }
+    kept.join("\n")
+}
+
+/// The `//! Hint: ...` line of a stub.
+fn hint(stub: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(stub).ok()?;
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix("//! Hint:"))
+        .map(|hint| hint.trim().to_string())
+}
+
+fn is_unimplemented(message: &str) -> bool {
+    message.contains("not yet implemented") || message.contains("not implemented")
+}
+
+/// `cargo xtask exercise ch02 1`: a verdict on one answer, in words.
+pub fn check_one(chapter: &str, number: &str) -> Result<()> {
+    let chapter = find_chapter(chapter)?;
+    let exercises = chapter.exercises();
+    let number: u32 = number
+        .trim_start_matches("ex")
+        .parse()
+        .with_context(|| format!("`{number}` is not an exercise number; try 1"))?;
+    let Some(stub) = exercises.get(&number) else {
+        let known: Vec<String> = exercises.keys().map(u32::to_string).collect();
+        bail!(
+            "{} has no exercise {number}; it has {}",
+            chapter.name,
+            known.join(", ")
+        );
+    };
+    let stub_name = stub
+        .strip_prefix(crate::workspace_root())
+        .unwrap_or(stub)
+        .display()
+        .to_string();
+    println!(
+        "Checking exercise {number} of {} ({stub_name})...",
+        chapter.name
+    );
+    let run = run_tests(&chapter, "exercises", Some(&format!("ex{number}_")))?;
+    let hint = hint(stub)
+        .map(|h| format!("\nHint: {h}"))
+        .unwrap_or_default();
+
+    if !run.compiled {
+        bail!(
+            "your answer does not compile yet. The compiler's first complaint:\n\n{}\n{hint}",
+            run.compiler_errors
+        );
+    }
+    if run.results.is_empty() {
+        bail!("no tests named ex{number}_* ran for {}", chapter.name);
+    }
+    let failed: Vec<(&String, &bool)> = run.results.iter().filter(|(_, ok)| !**ok).collect();
+    if failed.is_empty() {
+        println!(
+            "\u{2713} Exercise {number} passes: all {} checks hold. Compare with the reference in {}.",
+            run.results.len(),
+            stub_name.replace("/exercises/", "/solutions/")
+        );
+        return Ok(());
+    }
+    let stub_only = failed
+        .iter()
+        .all(|(name, _)| run.messages.get(*name).is_some_and(|m| is_unimplemented(m)));
+    if stub_only {
+        bail!("exercise {number} is still the stub: replace the todo!() in {stub_name}.{hint}");
+    }
+    let mut report = format!("{} of {} checks fail:\n", failed.len(), run.results.len());
+    for (name, _) in failed {
+        let message = run
+            .messages
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or("(no message)");
+        report.push_str(&format!(
+            "\n  \u{2717} {name}\n    {}\n",
+            message.replace('\n', "\n    ")
+        ));
+    }
+    bail!("{report}{hint}")
+}
+
+/// Both halves of every exercise: each reference solution passes every test, and each stub fails
+/// at least one (a test that passes on the stub proves nothing about the answer).
+pub fn verify_all() -> Result<()> {
+    let mut problems = Vec::new();
+    for chapter in chapters() {
+        let exercises = chapter.exercises();
+        let solved = run_tests(&chapter, "solutions", None)?;
+        let stubbed = run_tests(&chapter, "exercises", None)?;
+        if !solved.compiled {
+            problems.push(format!(
+                "{}: the solutions do not compile:\n{}",
+                chapter.name, solved.compiler_errors
+            ));
+        }
+        if !stubbed.compiled {
+            problems.push(format!(
+                "{}: the stubs do not compile:\n{}",
+                chapter.name, stubbed.compiler_errors
+            ));
+        }
+        for (name, passed) in &solved.results {
+            if !passed {
+                let message = solved.messages.get(name).cloned().unwrap_or_default();
+                problems.push(format!(
+                    "{}: reference solution fails {name}: {message}",
+                    chapter.name
+                ));
+            }
+        }
+        for number in exercises.keys() {
+            let prefix = format!("ex{number}_");
+            let tests: Vec<(&String, &bool)> = stubbed
+                .results
+                .iter()
+                .filter(|(name, _)| name.starts_with(&prefix))
+                .collect();
+            let solution_tests = solved
+                .results
+                .keys()
+                .filter(|name| name.starts_with(&prefix))
+                .count();
+            let failing = tests.iter().filter(|(_, passed)| !**passed).count();
+            if tests.is_empty() || solution_tests == 0 {
+                problems.push(format!(
+                    "{}: exercise {number} has no tests named {prefix}*",
+                    chapter.name
+                ));
+            } else if failing == 0 {
+                problems.push(format!(
+                    "{}: every test of exercise {number} passes on the stub",
+                    chapter.name
+                ));
+            } else {
+                println!(
+                    "  {} exercise {number}: solution passes {solution_tests}/{solution_tests}, stub fails {failing}/{}",
+                    chapter.name,
+                    tests.len()
+                );
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        bail!("exercise checks failed:\n{}", problems.join("\n"))
+    }
+}

@@ -1,0 +1,58 @@
+//! `cargo xtask <command>`: the project's automation, in Rust so that a fresh
+//! machine needs nothing but cargo to build, serve, test and check the book.
+
+mod book;
+mod exercises;
+mod render;
+mod test;
+mod tools;
+
+use anyhow::{Result, bail};
+use std::path::PathBuf;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  serve                 install the pinned book tools if missing, build and serve the book on 127.0.0.1:3000
+  book                  build the book into target/book (fails on any mdBook error)
+  tools                 install the pinned mdBook and mdbook-mermaid into .tools/ if missing
+  check-render          open every page of the built book in headless Chromium and check it
+  test                  run every test: the workspace, then both halves of every exercise
+  exercise <ch> <n>     check your answer to one exercise, e.g. `cargo xtask exercise ch01 1`
+  exercises             prove every reference solution passes and every stub fails
+";
+
+fn main() {
+    if let Err(error) = run() {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["serve"] => book::serve(),
+        ["book"] => book::build().map(|_| ()),
+        ["tools"] => tools::ensure().map(|_| ()),
+        ["check-render"] => render::check(),
+        ["test"] => test::run_all(),
+        ["exercise", chapter, number] => exercises::check_one(chapter, number),
+        ["exercises"] => exercises::verify_all(),
+        [] | ["help"] | ["--help"] | ["-h"] => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("unknown command `{}`\n\n{USAGE}", args.join(" ")),
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}

@@ -1,0 +1,208 @@
+//! Headless Chromium, driven over the DevTools protocol: open a page, collect
+//! its script errors, run the probe and take a screenshot.
+
+use anyhow::{Context, Result, anyhow, bail};
+use headless_chrome::protocol::cdp::Log::LogEntryLevel;
+use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+use headless_chrome::protocol::cdp::Runtime::{ConsoleAPICalledEventTypeOption, RemoteObject};
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use serde::Deserialize;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The longest any single step (a page load, a DevTools call) may take.
+/// Every wait is bounded, so a wedged browser fails the check instead of hanging it.
+const STEP_TIMEOUT: Duration = Duration::from_secs(45);
+
+/// Flags that keep Chromium from phoning home or waiting on anything but the page.
+const CHROMIUM_FLAGS: [&str; 7] = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--hide-scrollbars",
+    "--mute-audio",
+];
+
+/// What the probe (probe.js) reports about one page.
+#[derive(Deserialize)]
+pub struct Probe {
+    /// Mermaid blocks on the page.
+    pub diagrams: usize,
+    /// One line per diagram that did not become a proper `<svg>`.
+    pub failures: Vec<String>,
+    /// Every `id` (and `<a name>`) a `#fragment` may point at.
+    pub anchors: Vec<String>,
+    /// Every link to this site (external links are left out).
+    pub links: Vec<Link>,
+}
+
+/// A link found on a page, resolved against the page's URL.
+#[derive(Deserialize)]
+pub struct Link {
+    /// The `href` as written.
+    pub raw: String,
+    /// The decoded URL path, or `None` if the `href` is not a valid URL.
+    pub path: Option<String>,
+    /// The decoded `#fragment`, empty when there is none.
+    pub fragment: String,
+}
+
+/// What opening one page showed.
+pub struct PageVisit {
+    pub probe: Probe,
+    /// Uncaught exceptions, `console.error` calls and browser-logged errors
+    /// (such as a script that failed to load).
+    pub script_errors: Vec<String>,
+}
+
+/// A running headless Chromium with one tab; dropping it kills the browser.
+pub struct Chromium {
+    // Field order matters: the tab and browser go before the profile directory.
+    tab: Arc<Tab>,
+    errors: Arc<Mutex<Vec<String>>>,
+    _browser: Browser,
+    _profile: tempfile::TempDir,
+}
+
+impl Chromium {
+    /// Starts Debian's Chromium headless, with a fresh profile.
+    pub fn launch() -> Result<Self> {
+        let binary = chromium_binary()?;
+        let profile = tempfile::Builder::new()
+            .prefix("xtask-chromium-")
+            .tempdir()
+            .context("could not create a Chromium profile directory")?;
+        let options = LaunchOptions {
+            path: Some(binary.clone()),
+            headless: true,
+            // We run as root in CI containers, where Chromium's sandbox cannot start.
+            sandbox: false,
+            enable_gpu: false,
+            window_size: Some((1280, 900)),
+            user_data_dir: Some(profile.path().to_path_buf()),
+            idle_browser_timeout: STEP_TIMEOUT,
+            args: CHROMIUM_FLAGS.iter().map(OsStr::new).collect(),
+            ..LaunchOptions::default()
+        };
+        let browser = Browser::new(options)
+            .with_context(|| format!("could not start {} headless", binary.display()))?;
+        let tab = browser.new_tab().context("could not open a Chromium tab")?;
+        tab.set_default_timeout(STEP_TIMEOUT);
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        listen_for_errors(&tab, Arc::clone(&errors))?;
+        Ok(Self {
+            tab,
+            errors,
+            _browser: browser,
+            _profile: profile,
+        })
+    }
+
+    /// Loads `url`, waits for it (and its diagrams) to finish, and probes it.
+    pub fn visit(&self, url: &str) -> Result<PageVisit> {
+        self.take_errors();
+        self.tab
+            .navigate_to(url)
+            .and_then(|tab| tab.wait_until_navigated())
+            .with_context(|| format!("{url} did not load"))?;
+        let probe = self.run_probe().with_context(|| format!("probing {url}"))?;
+        Ok(PageVisit {
+            probe,
+            script_errors: self.take_errors(),
+        })
+    }
+
+    /// Saves a PNG of what the current page looks like.
+    pub fn screenshot(&self, file: &Path) -> Result<()> {
+        let png = self
+            .tab
+            .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+            .context("could not take a screenshot")?;
+        std::fs::write(file, png).with_context(|| format!("could not write {}", file.display()))
+    }
+
+    fn run_probe(&self) -> Result<Probe> {
+        let result = self.tab.evaluate(include_str!("probe.js"), true)?;
+        let Some(serde_json::Value::String(json)) = result.value else {
+            bail!("the probe script failed: {}", describe(&result));
+        };
+        serde_json::from_str(&json).context("the probe script returned malformed JSON")
+    }
+
+    fn take_errors(&self) -> Vec<String> {
+        std::mem::take(&mut *self.errors.lock().expect("error list lock"))
+    }
+}
+
+/// Subscribes to the three ways a page reports a problem and records each one.
+fn listen_for_errors(tab: &Tab, errors: Arc<Mutex<Vec<String>>>) -> Result<()> {
+    tab.enable_runtime()?;
+    tab.enable_log()?;
+    tab.add_event_listener(Arc::new(move |event: &Event| {
+        if let Some(error) = error_in(event) {
+            errors.lock().expect("error list lock").push(error);
+        }
+    }))?;
+    Ok(())
+}
+
+/// The error an event reports, if it reports one.
+fn error_in(event: &Event) -> Option<String> {
+    match event {
+        Event::RuntimeExceptionThrown(thrown) => {
+            let details = &thrown.params.exception_details;
+            let message = details
+                .exception
+                .as_ref()
+                .map_or_else(|| details.text.clone(), describe);
+            let place = details.url.as_deref().unwrap_or("inline script");
+            Some(format!(
+                "uncaught exception: {message} (at {place}:{})",
+                details.line_number + 1
+            ))
+        }
+        Event::RuntimeConsoleAPICalled(call)
+            if call.params.Type == ConsoleAPICalledEventTypeOption::Error =>
+        {
+            let words: Vec<String> = call.params.args.iter().map(describe).collect();
+            Some(format!("console.error: {}", words.join(" ")))
+        }
+        Event::LogEntryAdded(added) if added.params.entry.level == LogEntryLevel::Error => {
+            let entry = &added.params.entry;
+            let url = entry.url.as_deref().unwrap_or_default();
+            Some(format!("browser error: {} {url}", entry.text))
+        }
+        _ => None,
+    }
+}
+
+/// A JavaScript value as the DevTools console would print it.
+fn describe(value: &RemoteObject) -> String {
+    match (&value.value, &value.description) {
+        (Some(serde_json::Value::String(text)), _) => text.clone(),
+        (Some(other), _) => other.to_string(),
+        (None, Some(description)) => description.lines().next().unwrap_or_default().to_string(),
+        (None, None) => format!("{:?}", value.Type),
+    }
+}
+
+/// Debian's Chromium: `/usr/bin/chromium`, else `chromium` on `PATH`.
+fn chromium_binary() -> Result<PathBuf> {
+    let debian = PathBuf::from("/usr/bin/chromium");
+    if debian.is_file() {
+        return Ok(debian);
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("chromium"))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| {
+            anyhow!(
+                "Chromium is not installed; the render check needs it: `apt-get install chromium` (Debian)"
+            )
+        })
+}

@@ -1,0 +1,62 @@
+// Runs inside each page of the book after it loaded: waits for mermaid to
+// render, then reports what the Rust side checks. Returns a JSON string.
+(async () => {
+  // Give mermaid this long to render every diagram on the page.
+  const deadline = Date.now() + 15000;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // `pre.mermaid` is what mdbook-mermaid emits; a `code.language-mermaid`
+  // means the preprocessor never ran, so that diagram can never render.
+  const diagrams = () =>
+    Array.from(document.querySelectorAll("pre.mermaid, code.language-mermaid"));
+  const hasSvg = (el) => el.querySelector("svg") !== null;
+  // Mermaid turns a syntax error into an SVG too: a bomb icon and "Syntax error".
+  const isErrorSvg = (el) =>
+    el.querySelector('svg[aria-roledescription="error"], .error-icon') !== null;
+  const settled = (el) =>
+    hasSvg(el) || el.getAttribute("data-processed") === "true";
+
+  while (Date.now() < deadline && !diagrams().every(settled)) {
+    await sleep(100);
+  }
+  // Let late errors (from promises mermaid rejected) reach the console.
+  await sleep(200);
+
+  const failures = diagrams()
+    .filter((el) => !hasSvg(el) || isErrorSvg(el))
+    .map((el) => {
+      const source = (el.getAttribute("data-source") || el.textContent || "").trim();
+      const why = hasSvg(el) ? "mermaid drew a syntax-error diagram" : "no <svg> after 15 s";
+      return `${why}: ${source.slice(0, 60).replace(/\s+/g, " ")}`;
+    });
+
+  const anchors = Array.from(document.querySelectorAll("[id]"), (el) => el.id).concat(
+    Array.from(document.querySelectorAll("a[name]"), (el) => el.getAttribute("name")),
+  );
+
+  const links = [];
+  for (const a of document.querySelectorAll("a[href]")) {
+    const raw = a.getAttribute("href");
+    let url;
+    try {
+      url = new URL(a.href);
+    } catch {
+      links.push({ raw, path: null, fragment: "" });
+      continue;
+    }
+    // External sites (the edit link, the repository) are not ours to check.
+    if (url.origin !== location.origin) continue;
+    let fragment = url.hash.slice(1);
+    try {
+      fragment = decodeURIComponent(fragment);
+    } catch {}
+    links.push({ raw, path: decodeURIComponent(url.pathname), fragment });
+  }
+
+  return JSON.stringify({
+    diagrams: diagrams().length,
+    failures,
+    anchors,
+    links,
+  });
+})()
