@@ -167,7 +167,10 @@ fn first_errors(stderr: &str) -> String {
     let mut kept = Vec::new();
     let mut inside = false;
     for line in stderr.lines() {
-        if line.starts_with("error") && !line.starts_with("error: could not compile") {
+        if line.starts_with("error: could not compile") {
+            break;
+        }
+        if line.starts_with("error") {
             if inside {
                 break; // one error at a time
             }
@@ -180,12 +183,16 @@ fn first_errors(stderr: &str) -> String {
     kept.join("\n")
 }
 
-/// The `//! Hint: ...` line of a stub.
+/// The `//! Hint: ...` paragraph of a stub (it may run over several `//!` lines).
 fn hint(stub: &Path) -> Option<String> {
     let text = std::fs::read_to_string(stub).ok()?;
-    text.lines()
-        .find_map(|line| line.trim().strip_prefix("//! Hint:"))
-        .map(|hint| hint.trim().to_string())
+    let mut lines = text.lines().map(str::trim);
+    let first = lines.find_map(|line| line.strip_prefix("//! Hint:"))?;
+    let rest = lines
+        .map_while(|line| line.strip_prefix("//!"))
+        .take_while(|line| !line.trim().is_empty());
+    let words: Vec<&str> = std::iter::once(first).chain(rest).map(str::trim).collect();
+    Some(words.join(" "))
 }
 
 fn is_unimplemented(message: &str) -> bool {
