@@ -1,0 +1,173 @@
+//! This chapter's loop: the ready queue and nothing else.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::rc::Rc;
+
+use crate::core::Core;
+use crate::guard::{RunError, RunGuard};
+use crate::trace::{Event, render_lines, render_mermaid};
+
+/// What every loop of the book has in common, given its own `run_once`: `run_forever` and
+/// `run_until_complete`, written once here, as in CPython's `BaseEventLoop`.
+///
+/// Chapter 4's loop implements this trait with a `run_once` that also fires timers, and
+/// inherits the rest.
+pub trait Driver {
+    /// The loop's state.
+    fn core(&self) -> &Rc<Core>;
+
+    /// One iteration. asyncio's `_run_once`.
+    fn run_once(&self);
+
+    /// Whether running would wait forever: nothing ready, no stop requested, and nothing that
+    /// could make anything ready. A loop with timers or I/O overrides this.
+    fn is_stalled(&self) -> bool {
+        let core = self.core();
+        core.ready_len() == 0 && !core.is_stopping()
+    }
+
+    // ANCHOR: run_forever
+    /// Runs iterations until `stop()` is called (asyncio's `run_forever`): the iteration in
+    /// which `stop` is called finishes, then the loop returns.
+    fn run_forever(&self) -> Result<(), RunError> {
+        let core = self.core();
+        let _running = RunGuard::enter(core)?;
+        loop {
+            if self.is_stalled() {
+                return Err(RunError::Stalled);
+            }
+            self.run_once();
+            if core.take_stopping() {
+                return Ok(());
+            }
+        }
+    }
+    // ANCHOR_END: run_forever
+
+    // ANCHOR: run_until_complete
+    /// Runs `future` as a task until it is done and returns its output (asyncio's
+    /// `run_until_complete`): a done-callback on the task stops the loop.
+    fn run_until_complete<F>(&self, future: F) -> Result<F::Output, RunError>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let core = self.core();
+        RunGuard::check(core)?;
+        let task = core.spawn(future);
+        let stopper = core.clone();
+        task.add_done_callback(move || stopper.stop());
+        self.run_forever()?;
+        match task.try_take() {
+            Some(Ok(output)) => Ok(output),
+            Some(Err(error)) => Err(RunError::Task(error)),
+            None => Err(RunError::StoppedBeforeComplete),
+        }
+    }
+    // ANCHOR_END: run_until_complete
+}
+
+/// A single-threaded event loop with a ready queue: `call_soon`, `spawn`, `run_once`,
+/// `run_forever`, `stop`, `run_until_complete`.
+///
+/// It dereferences to its [`Core`] (as an `Rc<Core>`), where `call_soon`, `spawn` and `stop`
+/// live; [`EventLoop::handle`] gives callbacks and tasks their own reference.
+#[derive(Debug)]
+pub struct EventLoop {
+    core: Rc<Core>,
+}
+
+impl Default for EventLoop {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EventLoop {
+    /// A loop that records no trace.
+    pub fn new() -> Self {
+        Self {
+            core: Core::new(false),
+        }
+    }
+
+    /// A loop that records a trace of everything it does.
+    pub fn with_trace() -> Self {
+        Self {
+            core: Core::new(true),
+        }
+    }
+
+    /// A reference to the loop, for callbacks and tasks to schedule more work.
+    pub fn handle(&self) -> Rc<Core> {
+        self.core.clone()
+    }
+
+    // ANCHOR: run_once
+    /// One iteration: run the callbacks and task steps that were ready when it began, and no
+    /// more. Whatever they schedule runs in the next iteration. asyncio's `_run_once`, without
+    /// timers (chapter 4) and I/O (chapter 5).
+    pub fn run_once(&self) {
+        let core = &self.core;
+        let ntodo = core.begin_iteration(); // the snapshot: ready *now*
+        for _ in 0..ntodo {
+            core.run_next_ready(); // a callback, or one step of a task
+        }
+    }
+    // ANCHOR_END: run_once
+
+    /// See [`Driver::run_forever`].
+    pub fn run_forever(&self) -> Result<(), RunError> {
+        Driver::run_forever(self)
+    }
+
+    /// See [`Driver::run_until_complete`].
+    pub fn run_until_complete<F>(&self, future: F) -> Result<F::Output, RunError>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        Driver::run_until_complete(self, future)
+    }
+
+    /// The events recorded so far (empty if the loop does not trace).
+    pub fn events(&self) -> Vec<Event> {
+        self.core.trace().map(|t| t.events()).unwrap_or_default()
+    }
+
+    /// The trace as lines of text: `iteration 1: 2 ready`, `callback a`, `poll A`, ...
+    pub fn trace_lines(&self) -> Vec<String> {
+        render_lines(&self.events())
+    }
+
+    /// The trace as a mermaid sequence diagram.
+    pub fn trace_mermaid(&self) -> String {
+        render_mermaid(&self.events())
+    }
+}
+
+impl Driver for EventLoop {
+    fn core(&self) -> &Rc<Core> {
+        &self.core
+    }
+
+    fn run_once(&self) {
+        EventLoop::run_once(self);
+    }
+}
+
+impl Deref for EventLoop {
+    type Target = Rc<Core>;
+
+    fn deref(&self) -> &Rc<Core> {
+        &self.core
+    }
+}
+
+impl Drop for EventLoop {
+    /// Drops every task (their destructors run) and every queued callback.
+    fn drop(&mut self) {
+        self.core.close();
+    }
+}

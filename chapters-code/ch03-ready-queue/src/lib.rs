@@ -1,0 +1,42 @@
+//! Chapter 3, *The ready queue*.
+//!
+//! The heart of an event loop, built the way CPython's asyncio builds it
+//! (`Lib/asyncio/base_events.py`, `tasks.py`, `futures.py`):
+//!
+//! - [`ready`]: the ready queue, a FIFO of callbacks and task steps;
+//! - [`core`]: a loop's state, [`Core`], with `call_soon`, `spawn`, `stop` and the two halves
+//!   of an iteration (`begin_iteration`, `run_next_ready`) that every later loop reuses;
+//! - [`task`]: tasks, their wakers, their states, and [`JoinHandle`];
+//! - [`future`]: [`LoopFuture`], a one-shot future resolved by a callback;
+//! - [`guard`]: one running loop per thread;
+//! - [`event_loop`]: this chapter's [`EventLoop`] and its `run_once` with the snapshot rule,
+//!   and the [`Driver`] trait that gives any `run_once` a `run_forever` and
+//!   `run_until_complete`;
+//! - [`trace`]: what the loop did, as text and as mermaid diagrams.
+//!
+//! Everything runs on the loop's thread. A task's waker woken from another thread panics with
+//! a message pointing to chapter 7, where the loop learns to take wake-ups from other threads.
+
+pub mod core;
+pub mod event_loop;
+pub mod future;
+pub mod guard;
+pub mod ready;
+pub mod task;
+pub mod trace;
+
+pub use crate::core::Core;
+pub use crate::event_loop::{Driver, EventLoop};
+pub use crate::future::LoopFuture;
+pub use crate::guard::{RunError, RunGuard, current_loop};
+pub use crate::ready::{Label, Ready, ReadyQueue};
+pub use crate::task::{JoinError, JoinErrorKind, JoinHandle, TaskId, TaskKey, TaskState};
+pub use crate::trace::{Event, Outcome, Trace, render_lines, render_mermaid};
+
+// The stubs the reader edits, or (with `solutions`) the reference answers in their place.
+#[cfg(all(feature = "exercises", not(feature = "solutions")))]
+#[path = "../exercises/mod.rs"]
+pub mod exercises;
+#[cfg(feature = "solutions")]
+#[path = "../solutions/mod.rs"]
+pub mod exercises;

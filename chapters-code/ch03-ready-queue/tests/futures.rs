@@ -1,0 +1,121 @@
+//! LoopFuture: done-callbacks are scheduled, never run inline.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ch03_ready_queue::{EventLoop, LoopFuture};
+
+type Log = Rc<RefCell<Vec<String>>>;
+
+#[test]
+fn set_result_schedules_done_callbacks_instead_of_running_them() {
+    let lp = EventLoop::new();
+    let seen: Log = Rc::default();
+    let fut = LoopFuture::new(&lp);
+    let s = seen.clone();
+    fut.add_done_callback(move |v: &u32| s.borrow_mut().push(format!("callback got {v}")));
+    fut.set_result(3);
+    assert!(fut.is_done());
+    assert!(seen.borrow().is_empty(), "set_result ran no callback");
+    assert_eq!(lp.ready_len(), 1);
+    lp.run_once();
+    assert_eq!(*seen.borrow(), ["callback got 3"]);
+}
+
+#[test]
+fn add_done_callback_on_a_done_future_is_scheduled_not_run() {
+    let lp = EventLoop::new();
+    let seen: Log = Rc::default();
+    let fut = LoopFuture::new(&lp);
+    fut.set_result("done");
+    let s = seen.clone();
+    fut.add_done_callback(move |v: &&str| s.borrow_mut().push(v.to_string()));
+    assert!(
+        seen.borrow().is_empty(),
+        "not inline, although the future is done"
+    );
+    lp.run_once();
+    assert_eq!(*seen.borrow(), ["done"]);
+}
+
+#[test]
+fn done_callbacks_run_in_the_order_they_were_added() {
+    let lp = EventLoop::new();
+    let seen: Log = Rc::default();
+    let fut = LoopFuture::new(&lp);
+    for name in ["first", "second", "third"] {
+        let s = seen.clone();
+        fut.add_done_callback(move |_: &()| s.borrow_mut().push(name.into()));
+    }
+    fut.set_result(());
+    lp.run_once();
+    assert_eq!(*seen.borrow(), ["first", "second", "third"]);
+}
+
+#[test]
+#[allow(clippy::redundant_clone)]
+fn setting_a_result_twice_panics_like_invalid_state_error() {
+    let lp = EventLoop::new();
+    let fut = LoopFuture::new(&lp);
+    fut.set_result(1);
+    let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.set_result(2)));
+    assert!(again.is_err());
+}
+
+/// A task awaits a future; a callback resolves it. The chapter's third diagram.
+pub fn future_scenario() -> (EventLoop, Log) {
+    let lp = EventLoop::with_trace();
+    let seen: Log = Rc::default();
+    let fut = LoopFuture::new(&lp);
+    let (f, s) = (fut.clone(), seen.clone());
+    drop(lp.spawn_named("A", async move {
+        let value: u32 = f.await;
+        s.borrow_mut().push(format!("A got {value}"));
+    }));
+    lp.call_soon_named("resolve", move || fut.set_result(42));
+    lp.run_once();
+    lp.run_once();
+    (lp, seen)
+}
+
+#[test]
+fn a_task_awaiting_a_future_resumes_the_iteration_after_set_result() {
+    let (lp, seen) = future_scenario();
+    assert_eq!(*seen.borrow(), ["A got 42"]);
+    assert_eq!(
+        lp.trace_lines(),
+        [
+            "spawn A",
+            "call_soon resolve",
+            "iteration 1: 2 ready",
+            "poll A",
+            "A -> Pending",
+            "callback resolve",
+            "wake A",
+            "iteration 2: 1 ready",
+            "poll A",
+            "A -> Ready",
+        ]
+    );
+}
+
+#[test]
+fn a_join_handle_done_callback_is_scheduled_after_the_task_finishes() {
+    let lp = EventLoop::with_trace();
+    let task = lp.spawn_named("A", async {});
+    task.add_done_callback(|| {});
+    lp.run_once();
+    lp.run_once();
+    assert_eq!(
+        lp.trace_lines(),
+        [
+            "spawn A",
+            "iteration 1: 1 ready",
+            "poll A",
+            "call_soon done callback",
+            "A -> Ready",
+            "iteration 2: 1 ready",
+            "callback done callback",
+        ]
+    );
+}

@@ -1,0 +1,93 @@
+//! The chapter's scenarios on tokio, for comparison. Orders asserted here are what tokio's
+//! current-thread scheduler does today, not what it promises.
+
+use std::sync::{Arc, Mutex};
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+#[test]
+fn tokio_current_thread_order_of_two_yielding_tasks_is_observed_not_promised() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let seen: Log = Arc::default();
+    rt.block_on(async {
+        let handles: Vec<_> = ["A", "B"]
+            .into_iter()
+            .map(|name| {
+                let s = seen.clone();
+                tokio::spawn(async move {
+                    s.lock().unwrap().push(format!("{name}0"));
+                    tokio::task::yield_now().await;
+                    s.lock().unwrap().push(format!("{name}1"));
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.unwrap();
+        }
+    });
+    // Observed with the tokio of Cargo.lock: `yield_now` defers its wake-up until the
+    // scheduler has looked at other work, so B resumes first. Not a promise: if an upgrade
+    // changes it, update this test and the chapter.
+    assert_eq!(*seen.lock().unwrap(), ["A0", "B0", "B1", "A1"]);
+}
+
+#[test]
+fn tokio_spawn_runs_a_task_nobody_awaits() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let seen: Log = Arc::default();
+    let s = seen.clone();
+    rt.block_on(async move {
+        drop(tokio::spawn(
+            async move { s.lock().unwrap().push("ran".into()) },
+        ));
+        assert!(seen.lock().unwrap().is_empty(), "not inside spawn");
+        tokio::task::yield_now().await;
+        assert_eq!(*seen.lock().unwrap(), ["ran"]);
+    });
+}
+
+#[test]
+fn tokio_refuses_a_runtime_inside_a_runtime() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let message = rt.block_on(async {
+        let inner = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            inner.block_on(async {});
+        }));
+        let payload = refused.unwrap_err();
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        // Dropping a runtime inside a runtime panics too: leak it out of async context.
+        std::mem::forget(inner);
+        message
+    });
+    assert!(
+        message.contains("Cannot start a runtime from within a runtime"),
+        "{message}"
+    );
+}
+
+#[test]
+fn tokio_join_errors_say_panicked_or_cancelled() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let bad = tokio::spawn(async { panic!("boom") });
+        assert!(bad.await.unwrap_err().is_panic());
+        let slow = tokio::spawn(std::future::pending::<()>());
+        slow.abort();
+        assert!(slow.await.unwrap_err().is_cancelled());
+    });
+}
