@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The longest any single step (a page load, a DevTools call) may take.
 /// Every wait is bounded, so a wedged browser fails the check instead of hanging it.
@@ -33,12 +33,23 @@ const CHROMIUM_FLAGS: [&str; 7] = [
 pub struct Probe {
     /// Mermaid blocks on the page.
     pub diagrams: usize,
-    /// One line per diagram that did not become a proper `<svg>`.
-    pub failures: Vec<String>,
+    /// The diagrams that did not become a proper `<svg>`.
+    pub failures: Vec<DiagramFailure>,
     /// Every `id` (and `<a name>`) a `#fragment` may point at.
     pub anchors: Vec<String>,
     /// Every link to this site (external links are left out).
     pub links: Vec<Link>,
+}
+
+/// A mermaid block that did not render.
+#[derive(Deserialize)]
+pub struct DiagramFailure {
+    /// What went wrong.
+    pub why: String,
+    /// Its position among the page's `pre.mermaid` blocks (-1 if it is not one).
+    pub index: i64,
+    /// Its mermaid source, when the page still has it.
+    pub source: Option<String>,
 }
 
 /// A link found on a page, resolved against the page's URL.
@@ -57,7 +68,7 @@ pub struct PageVisit {
     pub probe: Probe,
     /// Uncaught exceptions, `console.error` calls and browser-logged errors
     /// (such as a script that failed to load).
-    pub script_errors: Vec<String>,
+    pub page_errors: Vec<String>,
 }
 
 /// A running headless Chromium with one tab; dropping it kills the browser.
@@ -108,22 +119,47 @@ impl Chromium {
         self.take_errors();
         self.tab
             .navigate_to(url)
-            .and_then(|tab| tab.wait_until_navigated())
-            .with_context(|| format!("{url} did not load"))?;
+            .with_context(|| format!("could not open {url}"))?;
+        self.wait_until_loaded(url)?;
         let probe = self.run_probe().with_context(|| format!("probing {url}"))?;
         Ok(PageVisit {
             probe,
-            script_errors: self.take_errors(),
+            page_errors: self.take_errors(),
         })
     }
 
-    /// Saves a PNG of what the current page looks like.
+    /// Saves a PNG of the current page, scrolled to its first diagram.
     pub fn screenshot(&self, file: &Path) -> Result<()> {
+        self.tab.evaluate(
+            "document.querySelector('pre.mermaid')?.scrollIntoView({ block: 'center' })",
+            false,
+        )?;
         let png = self
             .tab
             .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
             .context("could not take a screenshot")?;
         std::fs::write(file, png).with_context(|| format!("could not write {}", file.display()))
+    }
+
+    /// Polls until the tab shows `url` with its `load` event done. The page's own
+    /// `document.readyState` is unambiguous; headless_chrome's `wait_until_navigated`
+    /// follows lifecycle events that race with `navigate_to` returning.
+    fn wait_until_loaded(&self, url: &str) -> Result<()> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        let loaded = format!("{url} complete");
+        while Instant::now() < deadline {
+            // Errors are expected while the old page is torn down: just retry.
+            let state = self
+                .tab
+                .evaluate("`${location.href} ${document.readyState}`", false);
+            if let Ok(state) = state {
+                if state.value.as_ref().and_then(|v| v.as_str()) == Some(loaded.as_str()) {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        bail!("{url} did not finish loading within {STEP_TIMEOUT:?}")
     }
 
     fn run_probe(&self) -> Result<Probe> {
@@ -134,8 +170,13 @@ impl Chromium {
         serde_json::from_str(&json).context("the probe script returned malformed JSON")
     }
 
+    /// The errors reported since the last call, each once (Chromium logs a
+    /// failed resource load twice).
     fn take_errors(&self) -> Vec<String> {
-        std::mem::take(&mut *self.errors.lock().expect("error list lock"))
+        let mut errors = std::mem::take(&mut *self.errors.lock().expect("error list lock"));
+        let mut seen = std::collections::HashSet::new();
+        errors.retain(|error| seen.insert(error.clone()));
+        errors
     }
 }
 

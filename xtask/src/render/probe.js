@@ -22,13 +22,16 @@
   // Let late errors (from promises mermaid rejected) reach the console.
   await sleep(200);
 
+  // A diagram that rendered no longer holds its source; the Rust side then
+  // looks it up by its position among the page's `pre.mermaid` blocks.
+  const preBlocks = Array.from(document.querySelectorAll("pre.mermaid"));
   const failures = diagrams()
     .filter((el) => !hasSvg(el) || isErrorSvg(el))
-    .map((el) => {
-      const source = (el.getAttribute("data-source") || el.textContent || "").trim();
-      const why = hasSvg(el) ? "mermaid drew a syntax-error diagram" : "no <svg> after 15 s";
-      return `${why}: ${source.slice(0, 60).replace(/\s+/g, " ")}`;
-    });
+    .map((el) => ({
+      why: hasSvg(el) ? "mermaid drew a syntax-error diagram" : "no <svg> after 15 s",
+      index: preBlocks.indexOf(el),
+      source: hasSvg(el) ? null : el.textContent,
+    }));
 
   const anchors = Array.from(document.querySelectorAll("[id]"), (el) => el.id).concat(
     Array.from(document.querySelectorAll("a[name]"), (el) => el.getAttribute("name")),

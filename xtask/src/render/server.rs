@@ -2,15 +2,24 @@
 //! HTTP exactly as GitHub Pages would serve it (`file://` URLs behave
 //! differently: no fetch, different origins, different 404s).
 
-use anyhow::{Result, anyhow};
+use anyhow::{Context, Result};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// Serves one directory on 127.0.0.1 from a background thread until dropped.
+///
+/// Deliberately minimal: GET only, one thread per connection, and every
+/// response closes its connection. (tiny_http's keep-alive handling left
+/// Chromium waiting for a font now and then, so a page never finished loading.)
 pub struct StaticServer {
-    server: Arc<tiny_http::Server>,
+    stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    port: u16,
     /// `http://127.0.0.1:<port>`, without a trailing slash.
     pub origin: String,
 }
@@ -18,26 +27,30 @@ pub struct StaticServer {
 impl StaticServer {
     /// Starts serving `dir` on a free port.
     pub fn start(dir: &Path) -> Result<Self> {
-        let server = tiny_http::Server::http("127.0.0.1:0")
-            .map_err(|error| anyhow!("could not start the local web server: {error}"))?;
-        let port = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| anyhow!("the local web server is not on an IP port"))?
-            .port();
-        let server = Arc::new(server);
+        let listener =
+            TcpListener::bind("127.0.0.1:0").context("could not start the local web server")?;
+        let port = listener.local_addr()?.port();
+        let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let server = Arc::clone(&server);
-            let dir = dir.to_path_buf();
+            let stop = Arc::clone(&stop);
+            let dir = Arc::new(dir.to_path_buf());
             std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    respond(&dir, request);
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let dir = Arc::clone(&dir);
+                    // A failed connection only fails that one resource, which
+                    // the browser then reports as a page error.
+                    std::thread::spawn(move || serve_connection(&dir, stream).ok());
                 }
             })
         };
         Ok(Self {
-            server,
+            stop,
             thread: Some(thread),
+            port,
             origin: format!("http://127.0.0.1:{port}"),
         })
     }
@@ -45,28 +58,40 @@ impl StaticServer {
 
 impl Drop for StaticServer {
     fn drop(&mut self) {
-        // Ends `incoming_requests`, so the thread finishes and can be joined.
-        self.server.unblock();
+        // `accept` blocks, so wake it with one last connection after raising the flag.
+        self.stop.store(true, Ordering::SeqCst);
+        TcpStream::connect(("127.0.0.1", self.port)).ok();
         if let Some(thread) = self.thread.take() {
             thread.join().ok();
         }
     }
 }
 
-/// Answers one request with the file it names, or 404.
-fn respond(dir: &Path, request: tiny_http::Request) {
-    let response = match file_for_url(dir, request.url())
-        .and_then(|p| std::fs::read(&p).ok().map(|b| (p, b)))
-    {
-        Some((path, bytes)) => {
-            let content_type = tiny_http::Header::from_bytes("Content-Type", content_type(&path))
-                .expect("a static header is valid");
-            tiny_http::Response::from_data(bytes).with_header(content_type)
-        }
-        None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+/// Reads one request and answers it with the file it names, or 404.
+fn serve_connection(dir: &Path, stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // Skip the headers: nothing in them changes the answer.
+    let mut header = String::new();
+    while reader.read_line(&mut header)? > 2 {
+        header.clear();
+    }
+    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let file = file_for_url(dir, target);
+    let (status, content_type, body) = match file.as_deref().map(|f| (f, std::fs::read(f))) {
+        Some((file, Ok(body))) => ("200 OK", content_type(file), body),
+        _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
     };
-    // The browser may have given up on the request; nothing to do then.
-    request.respond(response).ok();
+    let mut stream = stream;
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(&body)?;
+    stream.flush()
 }
 
 /// The file under `dir` a URL path names (`/` and `/dir/` mean `index.html`),
