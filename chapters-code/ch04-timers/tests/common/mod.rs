@@ -1,0 +1,62 @@
+//! Scenarios shared by the tests and the diagrams.
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use ch03_ready_queue::Driver;
+use ch04_timers::EventLoop;
+
+pub type Log = Rc<RefCell<Vec<String>>>;
+
+/// `secs(1.5)` is 1.5 s.
+pub fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s)
+}
+
+/// Runs iterations until nothing is ready and no timer is left.
+pub fn run_until_idle(lp: &EventLoop) {
+    while !Driver::is_stalled(lp) {
+        lp.run_once();
+    }
+}
+
+/// Two tasks sleep 1 s and 2 s at the same time; returns the loop and the times they woke.
+pub fn two_sleepers_scenario() -> (EventLoop, Vec<(String, Duration)>) {
+    let lp = EventLoop::virtual_time_traced();
+    let woke: Rc<RefCell<Vec<(String, Duration)>>> = Rc::default();
+    for (name, delay) in [("A", 1.0), ("B", 2.0)] {
+        let (handle, woke) = (lp.handle(), woke.clone());
+        lp.spawn_named(name, async move {
+            handle.sleep(secs(delay)).await;
+            woke.borrow_mut().push((name.to_string(), handle.time()));
+        });
+    }
+    run_until_idle(&lp);
+    let woke = woke.borrow().clone();
+    (lp, woke)
+}
+
+/// A timer that is due and a callback queued in the same iteration; `notes_order` runs the
+/// iterations in the order of the notes' pseudo-code instead of CPython's.
+pub fn due_timer_vs_call_soon_scenario(notes_order: bool) -> (EventLoop, Log) {
+    let lp = EventLoop::virtual_time_traced();
+    let log: Log = Rc::default();
+    let l = log.clone();
+    lp.call_later_named("T", Duration::ZERO, move || l.borrow_mut().push("T".into()));
+    let (l, handle) = (log.clone(), lp.handle());
+    lp.call_soon_named("X", move || {
+        l.borrow_mut().push("X".into());
+        let l = l.clone();
+        handle.call_soon_named("Y", move || l.borrow_mut().push("Y".into()));
+    });
+    for _ in 0..2 {
+        if notes_order {
+            lp.run_once_notes_order();
+        } else {
+            lp.run_once();
+        }
+    }
+    (lp, log)
+}

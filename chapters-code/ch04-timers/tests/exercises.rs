@@ -1,0 +1,238 @@
+//! Tests for the chapter 4 exercises. Run one with `cargo xtask exercise ch04 N`.
+//!
+//! They fail on the stubs (which call `todo!`) and pass on a correct answer. All of them run
+//! on the virtual clock, so the times they check are exact.
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use ch04_timers::exercises::ex1_call_every::call_every;
+use ch04_timers::exercises::ex2_race::{Either, race};
+use ch04_timers::exercises::ex3_debounce::Debouncer;
+use ch04_timers::{EventLoop, VirtualClock};
+use common::{Log, run_until_idle, secs};
+
+type Times = Rc<RefCell<Vec<Duration>>>;
+
+/// Stops the loop at `when`.
+fn stop_at(lp: &EventLoop, when: Duration) {
+    let handle = lp.handle();
+    lp.call_at(when, move || handle.stop());
+}
+
+// ---- Exercise 1: call_every ---------------------------------------------------------------
+
+#[test]
+fn ex1_ticks_every_period() {
+    let lp = EventLoop::virtual_time();
+    let ticks: Times = Rc::default();
+    let (t, handle) = (ticks.clone(), lp.handle());
+    let _ticker = call_every(&lp.handle(), secs(1.0), move || {
+        t.borrow_mut().push(handle.time())
+    });
+    stop_at(&lp, secs(3.5));
+    lp.run_forever()
+        .expect("the loop runs until the stop at 3.5 s");
+    assert_eq!(
+        *ticks.borrow(),
+        [secs(1.0), secs(2.0), secs(3.0)],
+        "a 1 s ticker started at 0 s ticks at 1, 2 and 3 s before 3.5 s"
+    );
+}
+
+#[test]
+fn ex1_a_slow_callback_does_not_make_the_ticks_drift() {
+    let clock = VirtualClock::new();
+    let lp = EventLoop::with_clock(clock.clone(), false);
+    let ticks: Times = Rc::default();
+    let (t, handle) = (ticks.clone(), lp.handle());
+    let _ticker = call_every(&lp.handle(), secs(1.0), move || {
+        t.borrow_mut().push(handle.time());
+        clock.advance(Duration::from_millis(300)); // the callback takes 300 ms
+    });
+    stop_at(&lp, secs(3.5));
+    lp.run_forever().unwrap();
+    assert_eq!(
+        *ticks.borrow(),
+        [secs(1.0), secs(2.0), secs(3.0)],
+        "ticks drifted: schedule tick k at start + k * period, not period after the last one"
+    );
+}
+
+#[test]
+fn ex1_cancel_stops_the_ticks_and_leaves_no_timer() {
+    let lp = EventLoop::virtual_time();
+    let ticks: Times = Rc::default();
+    let (t, handle) = (ticks.clone(), lp.handle());
+    let ticker = Rc::new(call_every(&lp.handle(), secs(1.0), move || {
+        t.borrow_mut().push(handle.time())
+    }));
+    let tk = ticker.clone();
+    lp.call_at(secs(2.5), move || tk.cancel());
+    run_until_idle(&lp);
+    assert_eq!(
+        *ticks.borrow(),
+        [secs(1.0), secs(2.0)],
+        "no tick after cancel"
+    );
+    assert_eq!(
+        lp.live_timers(),
+        0,
+        "cancel must cancel the pending tick's timer"
+    );
+}
+
+#[test]
+fn ex1_a_callback_may_cancel_its_own_ticker() {
+    let lp = EventLoop::virtual_time();
+    let count = Rc::new(RefCell::new(0));
+    let slot: Rc<RefCell<Option<ch04_timers::exercises::ex1_call_every::Repeating>>> =
+        Rc::default();
+    let (c, s) = (count.clone(), slot.clone());
+    let ticker = call_every(&lp.handle(), secs(1.0), move || {
+        *c.borrow_mut() += 1;
+        if *c.borrow() == 2 {
+            if let Some(ticker) = s.borrow().as_ref() {
+                ticker.cancel();
+            }
+        }
+    });
+    *slot.borrow_mut() = Some(ticker);
+    run_until_idle(&lp);
+    assert_eq!(
+        *count.borrow(),
+        2,
+        "cancel from inside the callback stops the ticker"
+    );
+}
+
+// ---- Exercise 2: race ---------------------------------------------------------------------
+
+struct Guard(Log, &'static str);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.0.borrow_mut().push(format!("{} dropped", self.1));
+    }
+}
+
+#[test]
+fn ex2_the_first_to_finish_wins_and_the_loser_is_dropped() {
+    let lp = EventLoop::virtual_time();
+    let handle = lp.handle();
+    let log: Log = Rc::default();
+    let l = log.clone();
+    let winner = lp
+        .run_until_complete(async move {
+            let (h1, h2, l1, l2) = (handle.clone(), handle.clone(), l.clone(), l.clone());
+            let slow = async move {
+                let _g = Guard(l1, "slow");
+                h1.sleep(secs(2.0)).await;
+                "slow"
+            };
+            let fast = async move {
+                let _g = Guard(l2, "fast");
+                h2.sleep(secs(1.0)).await;
+                1
+            };
+            let winner = race(slow, fast).await;
+            l.borrow_mut()
+                .push(format!("race returned at {:?}", handle.time()));
+            winner
+        })
+        .expect("race must finish");
+    assert_eq!(winner, Either::Right(1));
+    assert_eq!(
+        *log.borrow(),
+        ["fast dropped", "slow dropped", "race returned at 1s"],
+        "the loser must be dropped before race returns"
+    );
+    assert_eq!(lp.live_timers(), 0, "the loser's sleep cancelled its timer");
+    assert_eq!(lp.time(), secs(1.0));
+}
+
+#[test]
+fn ex2_left_wins_a_tie() {
+    let lp = EventLoop::virtual_time();
+    let winner = lp
+        .run_until_complete(race(async { "a" }, async { "b" }))
+        .unwrap();
+    assert_eq!(winner, Either::Left("a"), "if both are ready, `a` wins");
+}
+
+#[test]
+fn ex2_race_with_a_sleep_is_a_timeout() {
+    let lp = EventLoop::virtual_time();
+    let handle = lp.handle();
+    let outcome = lp
+        .run_until_complete(async move {
+            let h = handle.clone();
+            race(
+                async move { h.sleep(secs(10.0)).await },
+                handle.sleep(secs(3.0)),
+            )
+            .await
+        })
+        .unwrap();
+    assert_eq!(outcome, Either::Right(()));
+    assert_eq!(lp.time(), secs(3.0), "the 3 s sleep decides");
+}
+
+// ---- Exercise 3: Debouncer ----------------------------------------------------------------
+
+fn debounced(lp: &EventLoop) -> (Rc<Debouncer>, Times) {
+    let fired: Times = Rc::default();
+    let (f, handle) = (fired.clone(), lp.handle());
+    let debouncer = Debouncer::new(&lp.handle(), secs(1.0), move || {
+        f.borrow_mut().push(handle.time())
+    });
+    (Rc::new(debouncer), fired)
+}
+
+fn trigger_at(lp: &EventLoop, debouncer: &Rc<Debouncer>, when: f64) {
+    let d = debouncer.clone();
+    lp.call_at(secs(when), move || d.trigger());
+}
+
+#[test]
+fn ex3_a_burst_gives_one_call_after_the_last_trigger() {
+    let lp = EventLoop::virtual_time();
+    let (debouncer, fired) = debounced(&lp);
+    for when in [0.0, 0.5, 1.0] {
+        trigger_at(&lp, &debouncer, when);
+    }
+    run_until_idle(&lp);
+    assert_eq!(
+        *fired.borrow(),
+        [secs(2.0)],
+        "triggers at 0, 0.5 and 1 s with a 1 s delay: one call, at 2 s"
+    );
+}
+
+#[test]
+fn ex3_two_bursts_give_two_calls() {
+    let lp = EventLoop::virtual_time();
+    let (debouncer, fired) = debounced(&lp);
+    for when in [0.0, 0.5, 5.0, 5.2] {
+        trigger_at(&lp, &debouncer, when);
+    }
+    run_until_idle(&lp);
+    assert_eq!(*fired.borrow(), [secs(1.5), secs(6.2)]);
+}
+
+#[test]
+fn ex3_only_one_timer_waits_at_a_time() {
+    let lp = EventLoop::virtual_time();
+    let (debouncer, _) = debounced(&lp);
+    for _ in 0..10 {
+        debouncer.trigger();
+    }
+    assert_eq!(
+        lp.live_timers(),
+        1,
+        "each trigger must cancel the previous timer"
+    );
+}

@@ -1,0 +1,54 @@
+//! Where timers sit in one iteration: CPython's order, the notes' order, and the snapshot rule.
+
+mod common;
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use ch04_timers::{Event, EventLoop, VirtualClock};
+use common::{due_timer_vs_call_soon_scenario, secs};
+
+#[test]
+fn cpythons_order_runs_a_due_timer_before_what_this_iteration_queues() {
+    let (_, log) = due_timer_vs_call_soon_scenario(false);
+    assert_eq!(*log.borrow(), ["X", "T", "Y"]);
+}
+
+#[test]
+fn the_notes_order_runs_it_one_iteration_later() {
+    let (_, log) = due_timer_vs_call_soon_scenario(true);
+    assert_eq!(*log.borrow(), ["X", "Y", "T"]);
+}
+
+#[test]
+fn a_due_timer_is_not_starved_by_a_callback_that_reschedules_itself() {
+    let clock = VirtualClock::new();
+    let lp = EventLoop::with_clock(clock.clone(), true);
+    let handle = lp.handle();
+    // A spinner: every run "takes" 100 ms, then queues itself again with call_soon.
+    fn spin(handle: Rc<ch04_timers::TimerCore>, clock: VirtualClock) {
+        clock.advance(Duration::from_millis(100));
+        let h = handle.clone();
+        handle.call_soon_named("spin", move || spin(h, clock));
+    }
+    let (h, c) = (handle.clone(), clock.clone());
+    lp.call_soon_named("spin", move || spin(h, c));
+    let fired_in = Rc::new(Cell::new(0));
+    let f = fired_in.clone();
+    let h = handle.clone();
+    lp.call_later_named("T", secs(1.0), move || f.set(h.iteration()));
+    for _ in 0..12 {
+        lp.run_once();
+    }
+    assert_eq!(
+        fired_in.get(),
+        11,
+        "due at the start of iteration 11, run in it"
+    );
+    assert!(lp.events().contains(&Event::TimerFired {
+        label: "T".into(),
+        when: secs(1.0)
+    }));
+    assert_eq!(lp.ready_len(), 1, "and the spinner is still going");
+}
