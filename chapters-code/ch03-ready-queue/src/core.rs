@@ -113,13 +113,18 @@ impl Core {
 
     /// [`Core::call_soon`] with a label for the trace.
     pub fn call_soon_named(&self, label: impl Into<Label>, callback: impl FnOnce() + 'static) {
-        let label = label.into();
+        self.call_soon_boxed(label.into(), Box::new(callback));
+    }
+
+    /// [`Core::call_soon_named`] for a callback that is boxed already (a timer's, say), so
+    /// that queueing it does not box it a second time.
+    pub fn call_soon_boxed(&self, label: Label, callback: Box<dyn FnOnce()>) {
         self.record(|| Event::Queued {
             label: label.to_string(),
         });
         self.push_ready(Ready::Callback {
             label: Some(label),
-            run: Box::new(callback),
+            run: callback,
         });
     }
 

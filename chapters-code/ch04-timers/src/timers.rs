@@ -200,7 +200,7 @@ impl TimerCore {
                 label: timer.label.to_string(),
                 when,
             });
-            self.core.call_soon_named(timer.label, timer.callback);
+            self.core.call_soon_boxed(timer.label, timer.callback);
         }
     }
     // ANCHOR_END: move_due_timers
