@@ -48,6 +48,11 @@ fn main() {
         for_skeptic.push(path);
     }
     write_if_changed(&out_dir.join("compile-fail-tests.rs"), &compile_fail_tests);
+    // For the harness's own tests, which compile snippets of their own.
+    println!(
+        "cargo:rustc-env=SNIPPET_TARGET={}",
+        env::var("TARGET").expect("set by cargo")
+    );
     skeptic::generate_doc_tests(&for_skeptic);
 }
 

@@ -106,7 +106,12 @@ pub fn oracles(book: &Book) -> Vec<Oracle> {
 
 /// Whether `interpreter` can be started at all.
 pub fn available(interpreter: Interpreter) -> Result<(), String> {
-    match Command::new(interpreter.program())
+    program_available(interpreter.program(), interpreter)
+}
+
+/// Whether `program` (which plays `interpreter`) answers `--version`; if not, what to do.
+fn program_available(program: &str, interpreter: Interpreter) -> Result<(), String> {
+    match Command::new(program)
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -117,7 +122,7 @@ pub fn available(interpreter: Interpreter) -> Result<(), String> {
             "`{}` was not found: the book's {:?} snippets are run as oracles, so the tests need \
              it. To fix: {}. (A reader who only wants the Rust side may set \
              BOOK_SKIP_ORACLES=1; CI never does.)",
-            interpreter.program(),
+            program,
             interpreter,
             interpreter.install_hint()
         )),
@@ -224,4 +229,36 @@ fn drain(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::Join
         }
         text
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_interpreter_is_a_failure_that_says_how_to_install_it() {
+        let error = program_available("python3-not-installed-here", Interpreter::Python)
+            .expect_err("a missing interpreter must fail, never pass silently");
+        assert!(
+            error.contains("python3-not-installed-here` was not found"),
+            "{error}"
+        );
+        assert!(error.contains("apt-get install python3"), "{error}");
+    }
+
+    #[test]
+    fn output_that_differs_is_reported_with_the_first_differing_line() {
+        let oracle = Oracle {
+            name: "wrong_output".into(),
+            location: "src/x.md:1".into(),
+            interpreter: Interpreter::Python,
+            code: "print('A0')\nprint('B0')\n".into(),
+            expected: "A0\nA1\n".into(),
+        };
+        let error = run(&oracle).expect_err("the output differs from the book");
+        assert!(
+            error.contains(r#"line 2: book "A1", program "B0""#),
+            "{error}"
+        );
+    }
 }
