@@ -1,0 +1,229 @@
+//! Traces: chapter 4's events (which wrap chapter 3's), plus what the selector did.
+//!
+//! As chapter 4's `TimerCore` does with chapter 3's events, the I/O core moves chapter 4's
+//! events so far into its own list before recording one of its own, so the order is kept.
+//! Traces name sockets by the names they were registered with, never by fd or port, so a
+//! trace of real sockets is the same on every run.
+
+use std::time::Duration;
+
+use ch04_timers::fmt_time;
+
+use crate::selector::Interest;
+
+/// One thing the loop did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Something chapter 4's loop did: timers, the clock, and (inside) chapter 3's events.
+    Timers(ch04_timers::Event),
+    /// A socket was registered with the selector.
+    Registered {
+        /// Its name.
+        name: String,
+    },
+    /// A socket was deregistered (closed, dropped).
+    Deregistered {
+        /// Its name.
+        name: String,
+    },
+    /// A task waits for a socket to be ready: asyncio's `add_reader` / `add_writer`.
+    Waiting {
+        /// The socket's name.
+        name: String,
+        /// Which direction.
+        interest: Interest,
+    },
+    /// A waiter went away before the socket was ready: `remove_reader` / `remove_writer`.
+    StoppedWaiting {
+        /// The socket's name.
+        name: String,
+        /// Which direction.
+        interest: Interest,
+    },
+    /// The loop called `select`: step 2 of an iteration.
+    SelectCalled {
+        /// How long it may block: `None` is no timeout.
+        timeout: Option<Duration>,
+    },
+    /// `select` reported a socket ready that someone waits for.
+    FdReady {
+        /// The socket's name.
+        name: String,
+        /// Readable (or at EOF, or failed), and a reader waits.
+        readable: bool,
+        /// Writable (or failed), and a writer waits.
+        writable: bool,
+    },
+}
+
+fn direction(interest: Interest) -> &'static str {
+    match interest {
+        Interest::Read => "reader",
+        Interest::Write => "writer",
+    }
+}
+
+/// A select timeout as text: `0s`, `1.5s`, or `none` (block until an fd is ready).
+pub fn fmt_timeout(timeout: Option<Duration>) -> String {
+    timeout.map_or_else(|| "none".to_string(), fmt_time)
+}
+
+fn ready_flags(readable: bool, writable: bool) -> &'static str {
+    match (readable, writable) {
+        (true, true) => "readable+writable",
+        (true, false) => "readable",
+        (false, true) => "writable",
+        (false, false) => "-",
+    }
+}
+
+impl std::fmt::Display for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Event::Timers(event) => write!(f, "{event}"),
+            Event::Registered { name } => write!(f, "register {name}"),
+            Event::Deregistered { name } => write!(f, "deregister {name}"),
+            Event::Waiting { name, interest } => write!(f, "add_{} {name}", direction(*interest)),
+            Event::StoppedWaiting { name, interest } => {
+                write!(f, "remove_{} {name}", direction(*interest))
+            }
+            Event::SelectCalled { timeout } => {
+                write!(f, "select(timeout={})", fmt_timeout(*timeout))
+            }
+            Event::FdReady {
+                name,
+                readable,
+                writable,
+            } => write!(f, "ready {name}: {}", ready_flags(*readable, *writable)),
+        }
+    }
+}
+
+/// One line of text per event, as compared by the tests.
+pub fn render_lines(events: &[Event]) -> Vec<String> {
+    events.iter().map(ToString::to_string).collect()
+}
+
+/// Keeps a label safe inside a mermaid message.
+fn text(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| match c {
+            ';' | '#' | ':' | '(' | ')' | '<' | '>' | '{' | '}' | '"' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// The task a chapter 3 event is about, if any.
+fn task_of(event: &Event) -> Option<&str> {
+    use ch03_ready_queue::Event as E;
+    match event {
+        Event::Timers(ch04_timers::Event::Loop(
+            E::Spawned { task }
+            | E::Poll { task }
+            | E::Polled { task, .. }
+            | E::Woken { task }
+            | E::Cancelled { task },
+        )) => Some(task),
+        _ => None,
+    }
+}
+
+// ANCHOR: render_mermaid
+/// Renders a trace as a mermaid `sequenceDiagram`: the loop, the selector, then one participant
+/// per task. A `select` is a message to the selector; what it reports comes back to the loop.
+/// A select's timeout is shown as what it means (`0`, `until the next timer`, `no timeout`),
+/// so that a trace taken on the real clock renders the same on every run.
+pub fn render_mermaid(events: &[Event]) -> String {
+    use ch03_ready_queue::Event as E;
+    use ch04_timers::Event as T;
+    let mut tasks: Vec<&str> = Vec::new();
+    for task in events.iter().filter_map(task_of) {
+        if !tasks.contains(&task) {
+            tasks.push(task);
+        }
+    }
+    let id = |task: &str| {
+        format!(
+            "T{}",
+            tasks.iter().position(|t| *t == task).unwrap_or(0) + 1
+        )
+    };
+    let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
+    out += "    participant S as selector\n";
+    for task in &tasks {
+        out += &format!("    participant {} as {}\n", id(task), text(task));
+    }
+    let mut running: Option<String> = None;
+    for event in events {
+        let sender = running.clone().unwrap_or_else(|| "L".into());
+        let line = match event {
+            Event::Timers(T::Loop(e)) => match e {
+                E::Iteration { number, ready } => {
+                    format!("Note over L: iteration {number}, {ready} ready")
+                }
+                E::Queued { label } => format!("L-->>L: call_soon {}", text(label)),
+                E::Callback { label } => format!("L->>L: callback {}", text(label)),
+                E::Spawned { task } => format!("Note over {}: spawned", id(task)),
+                E::Poll { task } => {
+                    running = Some(id(task));
+                    format!("L->>{}: poll", id(task))
+                }
+                E::Polled { task, outcome } => {
+                    running = None;
+                    format!("{}-->>L: {outcome:?}", id(task))
+                }
+                E::Woken { task } => format!("Note over {}: woken", id(task)),
+                E::Cancelled { task } => format!("Note over {}: cancelled", id(task)),
+            },
+            Event::Timers(T::TimerScheduled { label, .. }) => {
+                format!("{sender}->>L: call_later {}", text(label))
+            }
+            Event::Timers(T::TimerFired { label, .. }) => {
+                format!("Note over L: timer {} due, to ready", text(label))
+            }
+            Event::Timers(T::TimerCancelled { label }) => {
+                format!("{sender}-->>L: cancel timer {}", text(label))
+            }
+            Event::Timers(T::ClockAdvanced { .. }) => {
+                "Note over L,S: no fd ready, the timeout passed".to_string()
+            }
+            Event::Timers(T::HeapCompacted { removed, .. }) => {
+                format!("Note over L: timer heap compacted, {removed} removed")
+            }
+            Event::Registered { name } => format!("{sender}->>S: register {}", text(name)),
+            Event::Deregistered { name } => format!("{sender}->>S: deregister {}", text(name)),
+            Event::Waiting { name, interest } => {
+                format!("{sender}->>S: add_{} {}", direction(*interest), text(name))
+            }
+            Event::StoppedWaiting { name, interest } => {
+                format!(
+                    "{sender}->>S: remove_{} {}",
+                    direction(*interest),
+                    text(name)
+                )
+            }
+            Event::SelectCalled { timeout } => {
+                let meaning = match timeout {
+                    Some(t) if t.is_zero() => "0, something is ready",
+                    Some(_) => "until the next timer",
+                    None => "none, block until an fd is ready",
+                };
+                format!("L->>S: select, timeout {meaning}")
+            }
+            Event::FdReady {
+                name,
+                readable,
+                writable,
+            } => format!(
+                "S-->>L: {} {}",
+                text(name),
+                ready_flags(*readable, *writable)
+            ),
+        };
+        out += &format!("    {line}\n");
+    }
+    out
+}
+// ANCHOR_END: render_mermaid

@@ -1,0 +1,37 @@
+//! The same echo server on tokio: `tokio::net` on a current-thread runtime, which sits on mio
+//! as our selector does.
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[tokio::test(flavor = "current_thread")]
+async fn tokio_echoes_200_clients_on_one_thread() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        for _ in 0..200 {
+            let (mut conn, _) = listener.accept().await.unwrap();
+            tokio::spawn(async move {
+                let (mut r, mut w) = conn.split();
+                tokio::io::copy(&mut r, &mut w).await.unwrap();
+            });
+        }
+    });
+    let clients: Vec<_> = (0..200)
+        .map(|i| {
+            tokio::spawn(async move {
+                let message = format!("client {i};").repeat(i % 64 + 1).into_bytes();
+                let mut stream = TcpStream::connect(addr).await.unwrap();
+                stream.write_all(&message).await.unwrap();
+                stream.shutdown().await.unwrap();
+                let mut back = Vec::new();
+                stream.read_to_end(&mut back).await.unwrap();
+                back == message
+            })
+        })
+        .collect();
+    for client in clients {
+        assert!(client.await.unwrap());
+    }
+    server.await.unwrap();
+}
