@@ -97,6 +97,42 @@ async fn countdown_completes_on_tokio_because_it_wakes_itself() {
     assert_eq!(Countdown::new(5).await, 5);
 }
 
+/// `Countdown::new(1)` without its `wake_by_ref`: `Pending` once, and nobody is told.
+struct SilentPending {
+    polls: Arc<AtomicUsize>,
+}
+
+impl std::future::Future for SilentPending {
+    type Output = ();
+    fn poll(self: std::pin::Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        if self.polls.fetch_add(1, Ordering::SeqCst) == 0 {
+            Poll::Pending // no wake: the executor has no reason to come back
+        } else {
+            Poll::Ready(())
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pending_future_that_never_wakes_is_never_polled_again() {
+    let polls = Arc::new(AtomicUsize::new(0));
+    let task = tokio::spawn(SilentPending {
+        polls: polls.clone(),
+    });
+    // With the clock paused, this returns only once the runtime has nothing else to do.
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(
+        polls.load(Ordering::SeqCst),
+        1,
+        "polled once, then never again"
+    );
+    assert!(
+        !task.is_finished(),
+        "one more poll would finish it, but nobody woke it"
+    );
+    task.abort();
+}
+
 #[test]
 fn polling_after_ready_is_a_bug_both_by_hand_and_for_async_fn() {
     let mut countdown = pin!(Countdown::new(0));

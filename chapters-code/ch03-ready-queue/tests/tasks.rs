@@ -460,3 +460,37 @@ fn finished_tasks_free_their_slots() {
         assert!(tasks.iter().all(|t| t.state() == TaskState::Done));
     }
 }
+
+#[test]
+fn a_suspended_task_waits_in_no_queue_until_its_future_is_done() {
+    let lp = EventLoop::new();
+    let fut = LoopFuture::<u32>::new(&lp);
+    let task = lp.spawn(fut.clone());
+    lp.run_once();
+    assert_eq!(task.state(), TaskState::Pending);
+    assert_eq!(
+        lp.ready_len(),
+        0,
+        "a suspended task is not in the ready queue"
+    );
+    lp.run_once();
+    lp.run_once();
+    assert_eq!(
+        task.state(),
+        TaskState::Pending,
+        "the loop turns without looking at a suspended task"
+    );
+    fut.set_result(42);
+    assert_eq!(
+        lp.ready_len(),
+        1,
+        "the future's completion queued the task's next step"
+    );
+    assert!(!task.is_done(), "and ran nothing inline");
+    lp.run_once();
+    assert_eq!(
+        task.try_take(),
+        Some(Ok(42)),
+        "resumed in the next iteration"
+    );
+}

@@ -91,3 +91,32 @@ fn tokio_join_errors_say_panicked_or_cancelled() {
         assert!(slow.await.unwrap_err().is_cancelled());
     });
 }
+
+#[test]
+fn tokio_abort_drops_the_future_when_the_runtime_next_runs_the_task() {
+    struct Guard(Log);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            self.0.lock().unwrap().push("guard dropped".into());
+        }
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let seen: Log = Arc::default();
+    rt.block_on(async {
+        let s = seen.clone();
+        let sleeper = tokio::spawn(async move {
+            let _guard = Guard(s);
+            std::future::pending::<()>().await;
+        });
+        tokio::task::yield_now().await; // the sleeper runs up to its pending await
+        sleeper.abort();
+        assert!(
+            seen.lock().unwrap().is_empty(),
+            "abort only marks the task and schedules it; the future is still alive"
+        );
+        assert!(sleeper.await.unwrap_err().is_cancelled());
+        assert_eq!(*seen.lock().unwrap(), ["guard dropped"]);
+    });
+}
