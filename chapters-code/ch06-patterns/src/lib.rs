@@ -11,12 +11,14 @@
 //! - [`wait_for`]: chapter 4's `wait_for`, plus CPython's rule for a zero timeout;
 //! - [`Semaphore`]: at most `n` holders at once, waiters served first come, first served;
 //! - [`to_thread`]: run a blocking function on another thread while the loop goes on;
+//! - [`cpu`]: the CPU-bound jobs of the parallel speed-up benchmark;
 //! - [`scenarios`]: the sequential and concurrent sleeps the book draws, and the timeline
 //!   renderer for them.
 //!
 //! Everything else (tasks, `spawn`, `sleep`, the clock) is chapters 3 and 4, reused.
 
 pub mod as_completed;
+pub mod cpu;
 pub mod gather;
 pub mod scenarios;
 pub mod semaphore;
