@@ -138,11 +138,18 @@ fn a_cancelled_read_leaves_no_waiter_behind() {
 
 #[test]
 fn connecting_to_a_closed_port_is_refused() {
-    let port = std::net::TcpListener::bind(any_port())
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    // The listener is closed again: nobody listens on `port`.
+    // A socket bound to a port but not listening: a SYN to it is answered with RST. Holding
+    // the port (rather than binding, closing and hoping nobody takes it meanwhile) keeps any
+    // other process from listening there during the test.
+    let unlistened = rustix::net::socket(
+        rustix::net::AddressFamily::INET,
+        rustix::net::SocketType::STREAM,
+        None,
+    )
+    .unwrap();
+    rustix::net::bind(&unlistened, &any_port()).unwrap();
+    let port =
+        std::net::SocketAddr::try_from(rustix::net::getsockname(&unlistened).unwrap()).unwrap();
     let lp = EventLoop::new();
     let io = lp.handle();
     let err = lp
@@ -184,7 +191,6 @@ fn the_notifier_wakes_a_blocked_select_from_another_thread() {
     let ready = lp.selector().select(None).unwrap();
     assert!(ready.is_empty(), "a notification reports no fd");
     poke.join().unwrap();
-    let _ = std::io::stdout().flush();
 }
 
 /// `io_op` works for any registered fd: here a Unix socket pair, read through the selector.

@@ -80,6 +80,40 @@ fn a_cancelled_waiter_leaves_the_queue_and_loses_nothing() {
     assert_eq!(sem.available_permits(), 1);
 }
 
+/// The subtle case: `release` has already handed the permit to the first waiter, and that
+/// waiter is cancelled before its task runs to take it. The permit must pass on to the next
+/// waiter, not vanish (CPython 3.11.7's `acquire` does the same in its `except
+/// CancelledError` branch: `_value += 1`, `_wake_up_next()`).
+#[test]
+fn a_waiter_cancelled_after_being_granted_passes_the_permit_on() {
+    let lp = EventLoop::virtual_time();
+    let sem = Semaphore::new(1);
+    let held = lp.run_until_complete(sem.acquire()).unwrap();
+    let log: Log = Rc::default();
+    let mut tasks = Vec::new();
+    for name in ["b", "c"] {
+        let (h, sem, l) = (lp.handle(), sem.clone(), log.clone());
+        tasks.push(lp.spawn(async move {
+            let _permit = sem.acquire().await;
+            l.borrow_mut().push(format!("{name} at {:?}", h.time()));
+        }));
+    }
+    lp.run_once(); // b and c queue
+    drop(held); // release: the permit goes to b, whose task is woken but has not run
+    assert_eq!(
+        sem.available_permits(),
+        0,
+        "handed to b, not to the counter"
+    );
+    assert!(
+        tasks[0].cancel(),
+        "b is cancelled with the permit in its hands"
+    );
+    run_until_idle(&lp);
+    assert_eq!(*log.borrow(), ["c at 0ns"], "c got the permit b never took");
+    assert_eq!(sem.available_permits(), 1, "and gave it back");
+}
+
 #[test]
 fn tokios_semaphore_works_on_our_loop_too() {
     let lp = EventLoop::virtual_time();

@@ -227,9 +227,19 @@ fn wait_until(cond: impl Fn() -> bool) -> bool {
 #[tokio::test] // real clock: spawn_blocking threads do not follow a paused clock
 async fn tokio_spawn_blocking_runs_in_parallel_with_the_runtime() {
     let ticks = Arc::new(AtomicUsize::new(0));
-    let t = ticks.clone();
-    let blocking =
-        tokio::task::spawn_blocking(move || wait_until(|| t.load(Ordering::SeqCst) >= 3));
+    let started = Arc::new(AtomicBool::new(false));
+    let (t, s) = (ticks.clone(), started.clone());
+    let blocking = tokio::task::spawn_blocking(move || {
+        s.store(true, Ordering::SeqCst);
+        wait_until(|| t.load(Ordering::SeqCst) >= 3)
+    });
+    // The runtime ticks only once the closure is running, so the ticks happen *while* it
+    // blocks; a closure run on this thread when its handle is awaited would never start here.
+    let deadline = StdInstant::now() + Duration::from_secs(10);
+    while !started.load(Ordering::SeqCst) {
+        assert!(StdInstant::now() < deadline, "the closure never started");
+        tokio::task::yield_now().await;
+    }
     for _ in 0..3 {
         ticks.fetch_add(1, Ordering::SeqCst);
         tokio::task::yield_now().await;
