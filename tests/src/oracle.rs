@@ -44,6 +44,15 @@ impl Interpreter {
         }
     }
 
+    /// The version the book's outputs were recorded with: a reader on another version may see
+    /// a difference where the chapter says the behaviour changed.
+    pub fn recorded_with(self) -> &'static str {
+        match self {
+            Self::Python => "CPython 3.11",
+            Self::Node => "Node.js 20",
+        }
+    }
+
     fn install_hint(self) -> &'static str {
         match self {
             Self::Python => "install CPython 3.10+ (Debian: `apt-get install python3`)",
@@ -163,9 +172,12 @@ pub fn run(oracle: &Oracle) -> Result<(), String> {
         return Err(format!(
             "{}: the snippet's output differs from the ```text,output block after it\n\
              --- the book says ---\n{expected}\n--- the program printed ---\n{printed}\n\
-             --- first differing line ---\n{}",
+             --- first differing line ---\n{}\n\
+             (this ran on {}; the book's outputs were recorded with {})",
             oracle.location,
-            first_difference(expected, printed)
+            first_difference(expected, printed),
+            version_of(oracle.interpreter.program()),
+            oracle.interpreter.recorded_with()
         ));
     }
     Ok(())
@@ -187,6 +199,18 @@ fn first_difference(expected: &str, printed: &str) -> String {
         }
     }
     unreachable!("the loop returns at the first difference")
+}
+
+/// What `program --version` prints, for messages.
+fn version_of(program: &str) -> String {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .map(|out| {
+            let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            format!("{program} {text}")
+        })
+        .unwrap_or_else(|_| program.to_string())
 }
 
 type Finished = (std::process::ExitStatus, String, String);

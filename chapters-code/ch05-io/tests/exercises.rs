@@ -113,7 +113,12 @@ fn ex3_four_megabytes_take_many_partial_writes_and_arrive_in_order() {
     let (lp, stream, client) = connected();
     let data: Vec<u8> = (0..4u32 << 20).map(|i| (i % 253) as u8).collect();
     let expected = data.clone();
+    // The reader starts only after the writer's first poll. Until then nobody drains the
+    // socket, so the kernel's buffers (far smaller than 4 MiB) fill up and the first write can
+    // only be partial, however fast the machine: the test never depends on timing.
+    let (go, wait_for_go) = std::sync::mpsc::channel::<()>();
     let reader = std::thread::spawn(move || {
+        wait_for_go.recv().unwrap();
         let mut client = client;
         let mut got = Vec::new();
         std::io::Read::read_to_end(&mut client, &mut got).unwrap();
@@ -122,7 +127,17 @@ fn ex3_four_megabytes_take_many_partial_writes_and_arrive_in_order() {
     let calls = lp
         .run_until_complete(async move {
             let stream = Rc::new(stream);
-            let calls = write_all(&stream, &data).await.unwrap();
+            let mut writing = std::pin::pin!(write_all(&stream, &data));
+            let mut go = Some(go);
+            let calls = std::future::poll_fn(|cx| {
+                let poll = writing.as_mut().poll(cx);
+                if let Some(go) = go.take() {
+                    go.send(()).unwrap(); // after the first poll: let the reader drain
+                }
+                poll
+            })
+            .await
+            .unwrap();
             stream.shutdown_write().unwrap();
             calls
         })
