@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so that a fresh
 //! machine needs nothing but cargo to build, serve, test and check the book.
 
+mod bench;
 mod book;
 mod exercises;
 mod render;
@@ -20,6 +21,7 @@ usage: cargo xtask <command>
   test                  run every test: the workspace, then both halves of every exercise
   exercise <ch> <n>     check your answer to one exercise, e.g. `cargo xtask exercise ch01 1`
   exercises             prove every reference solution passes and every stub fails
+  bench                 our loop vs tokio vs CPython asyncio (spawn, yield, timers): one table
 ";
 
 fn main() {
@@ -40,6 +42,7 @@ fn run() -> Result<()> {
         ["test"] => test::run_all(),
         ["exercise", chapter, number] => exercises::check_one(chapter, number),
         ["exercises"] => exercises::verify_all(),
+        ["bench"] => bench::run(),
         [] | ["help"] | ["--help"] | ["-h"] => {
             print!("{USAGE}");
             Ok(())
