@@ -227,3 +227,37 @@ fn io_op_waits_only_after_would_block_and_works_for_any_fd() {
     );
     assert_eq!(lp.registered(), 0);
 }
+
+/// The notes list "pipe, file-descriptor, network events": a real pipe (not a socket) goes
+/// through the same selector and the same `io_op` as a TCP stream.
+#[cfg(target_os = "linux")]
+#[test]
+fn io_op_works_on_a_real_pipe() {
+    use rustix::pipe::{PipeFlags, pipe_with};
+
+    use ch05_io::{Interest, io_op};
+
+    let lp = EventLoop::traced();
+    let (read_end, write_end) = pipe_with(PipeFlags::NONBLOCK).unwrap();
+    let key = lp.register(read_end.as_fd(), "pipe").unwrap();
+    let io = lp.handle();
+    let task = lp.spawn_named("reader", async move {
+        let mut buf = [0; 4];
+        let read = || rustix::io::read(&read_end, &mut buf).map_err(std::io::Error::from);
+        let n = io_op(&io, key, Interest::Read, read).await;
+        io.deregister(key);
+        (n.unwrap(), buf)
+    });
+    lp.run_once(); // the pipe is empty: the read would block, so the task waits
+    assert_eq!(lp.selector().waiting(), 1);
+    rustix::io::write(&write_end, b"data").unwrap();
+    while !task.is_done() {
+        lp.run_once();
+    }
+    assert_eq!(task.try_take().unwrap().unwrap(), (4, *b"data"));
+    assert!(
+        lp.trace_lines()
+            .contains(&"ready pipe: readable".to_string())
+    );
+    assert_eq!(lp.registered(), 0);
+}
