@@ -10,6 +10,7 @@ use std::fmt;
 use std::future::Future;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::task::Poll;
 use std::thread::ThreadId;
 
@@ -40,6 +41,10 @@ pub(crate) fn with_loop<R>(id: u64, f: impl FnOnce(&Rc<Core>) -> R) -> Option<R>
     Some(f(&core))
 }
 
+/// What a task's waker calls when it is woken on another thread than its loop's: set once, by
+/// a loop that can take wake-ups from other threads (chapter 7), with the task's key.
+pub type RemoteWake = OnceLock<Box<dyn Fn(TaskKey) + Send + Sync>>;
+
 /// A loop's state: ready queue, tasks, trace and flags. Shared as `Rc<Core>`: callbacks and
 /// tasks hold one to schedule more work, as asyncio code holds the loop.
 pub struct Core {
@@ -53,6 +58,8 @@ pub struct Core {
     running: Cell<bool>,
     closed: Cell<bool>,
     trace: Option<Trace>,
+    /// Shared with every task's waker: the hook for wakes from other threads, if installed.
+    remote: Arc<RemoteWake>,
 }
 
 impl fmt::Debug for Core {
@@ -80,6 +87,7 @@ impl Core {
             running: Cell::new(false),
             closed: Cell::new(false),
             trace: traced.then(Trace::new),
+            remote: Arc::new(OnceLock::new()),
         });
         LOOPS.with(|loops| loops.borrow_mut().push((core.id, Rc::downgrade(&core))));
         core
@@ -275,7 +283,7 @@ impl Core {
             name,
             state: TaskState::Scheduled,
             future: Some(Box::pin(body)),
-            waker: Some(task_waker(self.id, key, self.thread)),
+            waker: Some(task_waker(self.id, key, self.thread, self.remote.clone())),
             cancel_requested: false,
             result: result.shared().clone(),
         });
@@ -296,6 +304,22 @@ impl Core {
             finished: Cell::new(None),
         }
     }
+
+    // ANCHOR: remote_wake
+    /// Installs what a task's waker does when it is woken on another thread (chapter 7): call
+    /// `hook` there with the task's key. The hook must carry the key to this loop's thread,
+    /// which then calls [`Core::wake_from_remote`]. Without a hook, such a wake panics.
+    /// Set once: returns `false` (and drops `hook`) if a hook is installed already.
+    pub fn set_remote_wake(&self, hook: Box<dyn Fn(TaskKey) + Send + Sync>) -> bool {
+        self.remote.set(hook).is_ok()
+    }
+
+    /// On the loop's thread: what a wake from another thread asked for, the task at `key`
+    /// queued (unless it is queued already, or gone).
+    pub fn wake_from_remote(&self, key: TaskKey) {
+        self.schedule_task(key);
+    }
+    // ANCHOR_END: remote_wake
 
     // ANCHOR: schedule_task
     /// What a task's waker does: if the task is waiting (or running), queue its next step.

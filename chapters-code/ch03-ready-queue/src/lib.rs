@@ -16,6 +16,7 @@
 //!
 //! Everything runs on the loop's thread. A task's waker woken from another thread panics with
 //! a message pointing to chapter 7, where the loop learns to take wake-ups from other threads.
+//! Chapter 7 installs that with [`Core::set_remote_wake`] and [`Core::wake_from_remote`].
 
 pub mod core;
 pub mod event_loop;
@@ -25,7 +26,7 @@ pub mod ready;
 pub mod task;
 pub mod trace;
 
-pub use crate::core::Core;
+pub use crate::core::{Core, RemoteWake};
 pub use crate::event_loop::{Driver, EventLoop};
 pub use crate::future::LoopFuture;
 pub use crate::guard::{RunError, RunGuard, current_loop};

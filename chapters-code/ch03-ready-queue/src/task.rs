@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::ThreadId;
 
-use crate::core::{Core, with_loop};
+use crate::core::{Core, RemoteWake, with_loop};
 use crate::future::LoopFuture;
 use crate::ready::Label;
 
@@ -248,6 +248,8 @@ struct TaskWaker {
     loop_id: u64,
     key: TaskKey,
     loop_thread: ThreadId,
+    /// What a wake from another thread does, once a later loop installs it (chapter 7).
+    remote: Arc<RemoteWake>,
 }
 
 impl Wake for TaskWaker {
@@ -258,6 +260,11 @@ impl Wake for TaskWaker {
     fn wake_by_ref(self: &Arc<Self>) {
         let found = with_loop(self.loop_id, |core| core.schedule_task(self.key));
         if found.is_none() && std::thread::current().id() != self.loop_thread {
+            // Chapter 7's loop installs a hook that takes the task's key to its loop's thread.
+            if let Some(hook) = self.remote.get() {
+                hook(self.key);
+                return;
+            }
             panic!(
                 "a ch03 task was woken from another thread than its loop's. This loop only \
                  takes wake-ups on its own thread; waking it from another thread (asyncio's \
@@ -269,11 +276,17 @@ impl Wake for TaskWaker {
 }
 
 /// A waker for the task at `key` on loop `loop_id`, which runs on `loop_thread`.
-pub(crate) fn task_waker(loop_id: u64, key: TaskKey, loop_thread: ThreadId) -> Waker {
+pub(crate) fn task_waker(
+    loop_id: u64,
+    key: TaskKey,
+    loop_thread: ThreadId,
+    remote: Arc<RemoteWake>,
+) -> Waker {
     Waker::from(Arc::new(TaskWaker {
         loop_id,
         key,
         loop_thread,
+        remote,
     }))
 }
 // ANCHOR_END: waker

@@ -1,0 +1,40 @@
+//! Exercise 3: find the callbacks that block the loop.
+//!
+//! asyncio's debug mode logs every callback that held the loop longer than
+//! `loop.slow_callback_duration` (0.1 s): "Executing <Handle ...> took 0.250 seconds". Write
+//! that: `detector.wrap(label, f)` returns a callback that runs `f` and, if it took longer
+//! than the threshold *on the loop's clock*, records `(label, how long)`. `report()` lists
+//! the slow ones in the order they ran. On a virtual clock, a callback that calls
+//! `clock.advance(..)` plays a slow one, so the tests are exact.
+//!
+//! Hint: read `timers.time()` before and after `f()`. Keep the report in an
+//! `Rc<RefCell<Vec<..>>>` shared between the detector and the callbacks it makes.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use ch04_timers::TimerCore;
+
+/// Records callbacks that ran longer than a threshold.
+pub struct BlockingDetector {
+    _todo: (),
+}
+
+impl BlockingDetector {
+    /// A detector on `timers`' clock, reporting callbacks longer than `threshold`.
+    pub fn new(timers: Rc<TimerCore>, threshold: Duration) -> Self {
+        let _ = (timers, threshold);
+        todo!("exercise 3: keep the clock, the threshold and a shared report")
+    }
+
+    /// `f`, measured: runs it, and records `label` if it took longer than the threshold.
+    pub fn wrap(&self, label: &str, f: impl FnOnce() + 'static) -> impl FnOnce() + 'static {
+        let _ = (label, f);
+        || todo!("exercise 3: time() before, f(), time() after")
+    }
+
+    /// The slow callbacks so far: label and duration, in the order they ran.
+    pub fn report(&self) -> Vec<(String, Duration)> {
+        todo!("exercise 3: a copy of the report")
+    }
+}

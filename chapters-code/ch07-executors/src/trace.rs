@@ -1,0 +1,123 @@
+//! Traces: chapter 5's events (which wrap chapters 4 and 3), plus what came from other threads.
+//!
+//! Another thread never records anything: it cannot touch the loop's trace. What it did shows
+//! up when the loop takes it out of the inbox, on the loop's thread, so a trace is the same
+//! on every run however the threads were scheduled.
+
+/// One thing the loop did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Something chapter 5's loop did: I/O, timers, and (inside) chapters 4 and 3.
+    Io(ch05_io::Event),
+    /// A task sent a job to a pool (`run_in_executor`, `to_thread`).
+    Submitted {
+        /// The job's name: `job-1`, `job-2`, ...
+        job: String,
+    },
+    /// The loop took something another thread left in the inbox: a callback
+    /// (`call_soon_threadsafe <label>`), a task's waker (`task waker`), or `stop`.
+    FromThread {
+        /// What it was.
+        what: String,
+    },
+}
+
+impl std::fmt::Display for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Event::Io(event) => write!(f, "{event}"),
+            Event::Submitted { job } => write!(f, "submit {job}"),
+            Event::FromThread { what } => write!(f, "from another thread: {what}"),
+        }
+    }
+}
+
+/// One line of text per event, as compared by the tests.
+pub fn render_lines(events: &[Event]) -> Vec<String> {
+    events.iter().map(ToString::to_string).collect()
+}
+
+fn text(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| match c {
+            ';' | '#' | ':' | '(' | ')' | '<' | '>' | '{' | '}' | '"' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Chapter 3's event inside, if it is one.
+fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
+    match event {
+        Event::Io(ch05_io::Event::Timers(ch04_timers::Event::Loop(e))) => Some(e),
+        _ => None,
+    }
+}
+
+// ANCHOR: render_mermaid
+/// Renders a trace as a mermaid `sequenceDiagram`: another thread, the loop, the selector,
+/// then one participant per task. What came from another thread is a message from it to the
+/// loop; a `select` is a message to the selector, with its timeout as what it means.
+pub fn render_mermaid(events: &[Event]) -> String {
+    use ch03_ready_queue::Event as E;
+    let mut tasks: Vec<&str> = Vec::new();
+    for event in events.iter().filter_map(loop_event) {
+        if let E::Spawned { task } | E::Poll { task } | E::Woken { task } = event {
+            if !tasks.contains(&task.as_str()) {
+                tasks.push(task);
+            }
+        }
+    }
+    let id = |task: &str| {
+        format!(
+            "T{}",
+            tasks.iter().position(|t| *t == task).unwrap_or(0) + 1
+        )
+    };
+    let mut out = String::from("sequenceDiagram\n    participant W as pool thread\n");
+    out += "    participant L as loop\n    participant S as selector\n";
+    for task in &tasks {
+        out += &format!("    participant {} as {}\n", id(task), text(task));
+    }
+    let mut running: Option<String> = None; // the task being polled, if any
+    for event in events {
+        let sender = running.clone().unwrap_or_else(|| "L".into());
+        let line = match (event, loop_event(event)) {
+            (_, Some(e)) => match e {
+                E::Iteration { number, ready } => {
+                    format!("Note over L: iteration {number}, {ready} ready")
+                }
+                E::Queued { label } => format!("L-->>L: to ready: {}", text(label)),
+                E::Callback { label } => format!("L->>L: callback {}", text(label)),
+                E::Spawned { task } => format!("Note over {}: spawned", id(task)),
+                E::Poll { task } => {
+                    running = Some(id(task));
+                    format!("L->>{}: poll", id(task))
+                }
+                E::Polled { task, outcome } => {
+                    running = None;
+                    format!("{}-->>L: {outcome:?}", id(task))
+                }
+                E::Woken { task } => format!("Note over {}: woken, step queued", id(task)),
+                E::Cancelled { task } => format!("Note over {}: cancelled", id(task)),
+            },
+            (Event::Submitted { job }, _) => format!("{sender}-)W: submit {job}"),
+            (Event::FromThread { what }, _) => {
+                format!("W-)L: {} via the inbox", text(what))
+            }
+            (Event::Io(ch05_io::Event::SelectCalled { timeout }), _) => {
+                let meaning = match timeout {
+                    Some(t) if t.is_zero() => "0, something is ready",
+                    Some(_) => "until the next timer",
+                    None => "none, sleep until an fd or a thread wakes it",
+                };
+                format!("L->>S: select, timeout {meaning}")
+            }
+            (Event::Io(other), _) => format!("Note over L,S: {}", text(&other.to_string())),
+        };
+        out += &format!("    {line}\n");
+    }
+    out
+}
+// ANCHOR_END: render_mermaid

@@ -1,0 +1,106 @@
+//! `call_soon_threadsafe`: the inbox and the self-pipe.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use ch07_executors::scenarios::wait_until;
+use ch07_executors::{EventLoop, LoopClosed};
+
+#[test]
+fn a_callback_from_another_thread_runs_on_the_loops_thread() {
+    let lp = EventLoop::new();
+    let to_loop = lp.threadsafe();
+    let loop_thread = thread::current().id();
+    let poster = thread::spawn(move || {
+        let (tx, rx) = mpsc::channel();
+        to_loop
+            .call_soon_threadsafe(move || {
+                tx.send(thread::current().id()).unwrap();
+            })
+            .unwrap();
+        let ran_on = rx.recv_timeout(Duration::from_secs(10));
+        to_loop.stop().unwrap();
+        ran_on
+    });
+    lp.run_forever().unwrap();
+    let ran_on = poster.join().unwrap().expect("the callback ran");
+    assert_eq!(ran_on, loop_thread);
+}
+
+#[test]
+fn a_post_wakes_a_loop_asleep_in_select_with_no_timeout() {
+    let lp = EventLoop::new();
+    let to_loop = lp.threadsafe();
+    let waker = thread::spawn(move || {
+        let parked = wait_until(|| to_loop.is_parked());
+        to_loop.stop().unwrap();
+        parked
+    });
+    // Nothing ready, no timer, no socket: the loop sleeps until the other thread posts.
+    lp.run_forever().unwrap();
+    assert!(waker.join().unwrap(), "the loop was asleep in select");
+    assert!(
+        lp.iteration() <= 2,
+        "it slept; it did not spin: {}",
+        lp.iteration()
+    );
+}
+
+#[test]
+fn posts_run_in_the_order_they_were_made_through_the_ready_queue() {
+    let lp = EventLoop::traced();
+    let to_loop = lp.threadsafe();
+    thread::spawn(move || {
+        for i in 0..3 {
+            to_loop
+                .call_soon_threadsafe_named(format!("post {i}"), || {})
+                .unwrap();
+        }
+    })
+    .join()
+    .unwrap();
+    // All three wait in the inbox; one iteration moves them to the ready queue and runs them.
+    lp.run_once();
+    let lines = lp.trace_lines();
+    let runs: Vec<_> = lines.iter().filter(|l| l.starts_with("callback")).collect();
+    assert_eq!(
+        runs,
+        ["callback post 0", "callback post 1", "callback post 2"]
+    );
+    assert!(
+        lines.contains(&"select(timeout=0s)".to_string()),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(&"iteration 1: 3 ready".to_string()),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn posting_to_a_dropped_loop_fails_like_cpythons_closed_loop() {
+    let lp = EventLoop::new();
+    let to_loop = lp.threadsafe();
+    drop(lp);
+    assert_eq!(to_loop.call_soon_threadsafe(|| {}), Err(LoopClosed));
+    assert_eq!(LoopClosed.to_string(), "Event loop is closed");
+}
+
+#[test]
+fn drain_inbox_moves_what_threads_left_to_the_back_of_the_ready_queue() {
+    let lp = EventLoop::new();
+    lp.call_soon(|| {});
+    let to_loop = lp.threadsafe();
+    thread::spawn(move || {
+        for _ in 0..3 {
+            to_loop.call_soon_threadsafe(|| {}).unwrap();
+        }
+    })
+    .join()
+    .unwrap();
+    assert!(!lp.inbox_is_empty());
+    assert_eq!(lp.drain_inbox(), 3);
+    assert!(lp.inbox_is_empty());
+    assert_eq!(lp.ready_len(), 4, "behind the call_soon already there");
+}
