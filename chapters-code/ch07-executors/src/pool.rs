@@ -209,7 +209,9 @@ impl ThreadPool {
         }
     }
 
-    /// asyncio's default size: `min(32, os.cpu_count() + 4)`.
+    /// `ThreadPoolExecutor`'s default size, `min(32, cpus + 4)`, counting the CPUs this process
+    /// may run on (`available_parallelism`, like CPython 3.13's `os.process_cpu_count()`; 3.8 to
+    /// 3.12 count every CPU with `os.cpu_count()`).
     pub fn default_size() -> usize {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         (cpus + 4).min(32)

@@ -77,6 +77,9 @@ fn to_thread_uses_the_default_pool_named_like_asyncios() {
         })
         .unwrap();
     assert_eq!(name.as_deref(), Some("asyncio_0"));
+    // ThreadPoolExecutor's default size: min(32, cpus + 4).
+    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(lp.handle().default_pool().max_workers(), (cpus + 4).min(32));
 }
 
 #[test]
@@ -208,9 +211,20 @@ fn traced_oneshot() -> Vec<String> {
 #[test]
 fn a_tokio_oneshot_sent_from_a_std_thread_wakes_a_task_on_our_loop() {
     let lp = EventLoop::new();
+    let to_loop = lp.threadsafe();
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let sender = thread::spawn(move || tx.send("hello").unwrap());
+    let sender = thread::spawn(move || {
+        // Send only once the task has polled `rx` and the loop sleeps: a cross-thread wake.
+        let parked = wait_until(|| to_loop.is_parked());
+        tx.send("hello").unwrap();
+        parked
+    });
     let value = lp.run_until_complete(rx).unwrap().unwrap();
-    sender.join().unwrap();
+    assert!(sender.join().unwrap(), "the loop was asleep in select");
     assert_eq!(value, "hello");
+    assert!(
+        lp.iteration() <= 3,
+        "{} iterations: no spin",
+        lp.iteration()
+    );
 }

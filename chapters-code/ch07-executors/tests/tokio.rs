@@ -41,8 +41,14 @@ fn tokio_block_in_place_needs_the_multi_thread_runtime() {
     let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         current.block_on(async { tokio::task::block_in_place(|| 1) })
     }));
+    let payload = refused.expect_err("block_in_place panics on a current-thread runtime");
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|m| m.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
     assert!(
-        refused.is_err(),
-        "block_in_place panics on a current-thread runtime"
+        message.contains("only when running on the multi-threaded runtime"),
+        "{message:?}"
     );
 }
