@@ -32,7 +32,9 @@ pub use crate::future::LoopFuture;
 pub use crate::guard::{RunError, RunGuard, current_loop};
 pub use crate::ready::{Label, Ready, ReadyQueue};
 pub use crate::task::{JoinError, JoinErrorKind, JoinHandle, TaskId, TaskKey, TaskState};
-pub use crate::trace::{Event, Outcome, Trace, render_lines, render_mermaid};
+pub use crate::trace::{
+    Event, Outcome, TaskLanes, Trace, mermaid_text, render_lines, render_mermaid,
+};
 
 // The stubs the reader edits, or (with `solutions`) the reference answers in their place.
 #[cfg(all(feature = "exercises", not(feature = "solutions")))]

@@ -68,6 +68,20 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The task the event is about, if any.
+    pub fn task(&self) -> Option<&str> {
+        match self {
+            Event::Spawned { task }
+            | Event::Poll { task }
+            | Event::Polled { task, .. }
+            | Event::Woken { task }
+            | Event::Cancelled { task } => Some(task),
+            Event::Iteration { .. } | Event::Queued { .. } | Event::Callback { .. } => None,
+        }
+    }
+}
+
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -117,7 +131,7 @@ pub fn render_lines(events: &[Event]) -> Vec<String> {
 }
 
 /// Keeps a label safe inside a mermaid message: no characters mermaid gives a meaning to.
-fn mermaid_text(text: &str) -> String {
+pub fn mermaid_text(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             ';' | '#' | ':' | '(' | ')' | '<' | '>' | '{' | '}' | '"' => ' ',
@@ -127,47 +141,87 @@ fn mermaid_text(text: &str) -> String {
 }
 
 // ANCHOR: render_mermaid
-/// Renders a trace as a mermaid `sequenceDiagram`: the loop, then one participant per task in
-/// the order they first appear. Iterations become notes over the loop, callbacks messages from
-/// the loop to itself, polls a message to the task and its answer back.
-pub fn render_mermaid(events: &[Event]) -> String {
-    let mut tasks: Vec<&str> = Vec::new();
-    for event in events {
-        if let Event::Spawned { task }
-        | Event::Poll { task }
-        | Event::Polled { task, .. }
-        | Event::Woken { task }
-        | Event::Cancelled { task } = event
-        {
-            if !tasks.contains(&task.as_str()) {
+/// The tasks of a trace as mermaid participants `T1`, `T2`, ... in the order they first appear,
+/// and which of them is being polled. Every later chapter's renderer draws this loop's events
+/// with it, around the participants of its own (a timer heap, a selector, a pool thread).
+pub struct TaskLanes<'a> {
+    tasks: Vec<&'a str>,
+    polled: Option<String>,
+}
+
+impl<'a> TaskLanes<'a> {
+    /// The lanes for every task that `events` mention.
+    pub fn collect(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut tasks: Vec<&str> = Vec::new();
+        for task in events.into_iter().filter_map(Event::task) {
+            if !tasks.contains(&task) {
                 tasks.push(task);
             }
         }
+        Self {
+            tasks,
+            polled: None,
+        }
     }
-    let id = |task: &str| {
-        format!(
-            "T{}",
-            tasks.iter().position(|t| *t == task).unwrap_or(0) + 1
-        )
-    };
-    let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
-    for task in &tasks {
-        out += &format!("    participant {} as {}\n", id(task), mermaid_text(task));
+
+    /// The participant id of `task`.
+    pub fn id(&self, task: &str) -> String {
+        let index = self.tasks.iter().position(|t| *t == task).unwrap_or(0);
+        format!("T{}", index + 1)
     }
-    for event in events {
-        let line = match event {
+
+    /// The `participant` lines of the tasks.
+    pub fn declare(&self) -> String {
+        self.tasks
+            .iter()
+            .map(|task| {
+                format!(
+                    "    participant {} as {}\n",
+                    self.id(task),
+                    mermaid_text(task)
+                )
+            })
+            .collect()
+    }
+
+    /// Who is acting now: the task being polled, else the loop (`L`).
+    pub fn sender(&self) -> String {
+        self.polled.clone().unwrap_or_else(|| "L".into())
+    }
+
+    /// The mermaid line for one of this loop's events. Iterations are notes over the loop,
+    /// callbacks messages from the loop to itself, polls a message to the task and its answer.
+    pub fn line(&mut self, event: &Event) -> String {
+        match event {
             Event::Iteration { number, ready } => {
                 format!("Note over L: iteration {number}, {ready} ready")
             }
             Event::Queued { label } => format!("L-->>L: call_soon {}", mermaid_text(label)),
             Event::Callback { label } => format!("L->>L: callback {}", mermaid_text(label)),
-            Event::Spawned { task } => format!("Note over {}: spawned, step queued", id(task)),
-            Event::Poll { task } => format!("L->>{}: poll", id(task)),
-            Event::Polled { task, outcome } => format!("{}-->>L: {outcome:?}", id(task)),
-            Event::Woken { task } => format!("Note over {}: woken, step queued", id(task)),
-            Event::Cancelled { task } => format!("Note over {}: cancelled, dropped", id(task)),
-        };
-        out += &format!("    {line}\n");
+            Event::Spawned { task } => format!("Note over {}: spawned, step queued", self.id(task)),
+            Event::Poll { task } => {
+                self.polled = Some(self.id(task));
+                format!("L->>{}: poll", self.id(task))
+            }
+            Event::Polled { task, outcome } => {
+                self.polled = None;
+                format!("{}-->>L: {outcome:?}", self.id(task))
+            }
+            Event::Woken { task } => format!("Note over {}: woken, step queued", self.id(task)),
+            Event::Cancelled { task } => {
+                format!("Note over {}: cancelled, dropped", self.id(task))
+            }
+        }
+    }
+}
+
+/// Renders a trace as a mermaid `sequenceDiagram`: the loop, then one participant per task.
+pub fn render_mermaid(events: &[Event]) -> String {
+    let mut lanes = TaskLanes::collect(events);
+    let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
+    out += &lanes.declare();
+    for event in events {
+        out += &format!("    {}\n", lanes.line(event));
     }
     out
 }

@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use ch03_ready_queue::{TaskLanes, mermaid_text};
+
 /// One thing the loop did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -84,28 +86,10 @@ pub fn render_lines(events: &[Event]) -> Vec<String> {
     events.iter().map(ToString::to_string).collect()
 }
 
-/// Keeps a label safe inside a mermaid message.
-fn text(label: &str) -> String {
-    label
-        .chars()
-        .map(|c| match c {
-            ';' | '#' | ':' | '(' | ')' | '<' | '>' | '{' | '}' | '"' => ' ',
-            c => c,
-        })
-        .collect()
-}
-
-/// The task a chapter 3 event is about, if any.
-fn task_of(event: &Event) -> Option<&str> {
-    use ch03_ready_queue::Event as E;
+/// Chapter 3's event inside, if it is one.
+fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
     match event {
-        Event::Loop(
-            E::Spawned { task }
-            | E::Poll { task }
-            | E::Polled { task, .. }
-            | E::Woken { task }
-            | E::Cancelled { task },
-        ) => Some(task),
+        Event::Loop(e) => Some(e),
         _ => None,
     }
 }
@@ -115,54 +99,30 @@ fn task_of(event: &Event) -> Option<&str> {
 /// participant per task. Timers are messages to the heap (from the task being polled, if any)
 /// and back to the loop; the clock's jumps are notes across both.
 pub fn render_mermaid(events: &[Event]) -> String {
-    use ch03_ready_queue::Event as E;
-    let mut tasks: Vec<&str> = Vec::new();
-    for task in events.iter().filter_map(task_of) {
-        if !tasks.contains(&task) {
-            tasks.push(task);
-        }
-    }
-    let id = |task: &str| {
-        format!(
-            "T{}",
-            tasks.iter().position(|t| *t == task).unwrap_or(0) + 1
-        )
-    };
+    let mut lanes = TaskLanes::collect(events.iter().filter_map(loop_event));
     let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
     out += "    participant H as timer heap\n";
-    for task in &tasks {
-        out += &format!("    participant {} as {}\n", id(task), text(task));
-    }
-    let mut running: Option<String> = None; // the task being polled, if any
+    out += &lanes.declare();
     for event in events {
-        let sender = running.clone().unwrap_or_else(|| "L".into());
+        let sender = lanes.sender();
         let line = match event {
-            Event::Loop(E::Iteration { number, ready }) => {
-                format!("Note over L: iteration {number}, {ready} ready")
-            }
-            Event::Loop(E::Queued { label }) => format!("L-->>L: call_soon {}", text(label)),
-            Event::Loop(E::Callback { label }) => format!("L->>L: callback {}", text(label)),
-            Event::Loop(E::Spawned { task }) => format!("Note over {}: spawned", id(task)),
-            Event::Loop(E::Poll { task }) => {
-                running = Some(id(task));
-                format!("L->>{}: poll", id(task))
-            }
-            Event::Loop(E::Polled { task, outcome }) => {
-                running = None;
-                format!("{}-->>L: {outcome:?}", id(task))
-            }
-            Event::Loop(E::Woken { task }) => format!("Note over {}: woken", id(task)),
-            Event::Loop(E::Cancelled { task }) => format!("Note over {}: cancelled", id(task)),
+            Event::Loop(e) => lanes.line(e),
             Event::TimerScheduled { label, when } => {
                 format!(
                     "{sender}->>H: call_at {} t={}",
-                    text(label),
+                    mermaid_text(label),
                     fmt_time(*when)
                 )
             }
-            Event::TimerCancelled { label } => format!("{sender}--xH: cancel {}", text(label)),
+            Event::TimerCancelled { label } => {
+                format!("{sender}--xH: cancel {}", mermaid_text(label))
+            }
             Event::TimerFired { label, when } => {
-                format!("H->>L: {} due t={}, to ready", text(label), fmt_time(*when))
+                format!(
+                    "H->>L: {} due t={}, to ready",
+                    mermaid_text(label),
+                    fmt_time(*when)
+                )
             }
             Event::ClockAdvanced { from, to } => format!(
                 "Note over L,H: nothing ready, clock {} to {}",

@@ -9,6 +9,21 @@ use std::time::Duration;
 use ch04_timers::{Event, EventLoop, VirtualClock};
 use common::{due_timer_vs_call_soon_scenario, secs};
 
+/// A loop on a virtual clock with a spinner queued: a callback that "takes" 100 ms per run,
+/// then queues itself again with `call_soon`, forever.
+fn loop_with_a_spinner(traced: bool) -> EventLoop {
+    fn spin(handle: Rc<ch04_timers::TimerCore>, clock: VirtualClock) {
+        clock.advance(Duration::from_millis(100));
+        let h = handle.clone();
+        handle.call_soon_named("spin", move || spin(h, clock));
+    }
+    let clock = VirtualClock::new();
+    let lp = EventLoop::with_clock(clock.clone(), traced);
+    let handle = lp.handle();
+    lp.call_soon_named("spin", move || spin(handle, clock));
+    lp
+}
+
 #[test]
 fn cpythons_order_runs_a_due_timer_before_what_this_iteration_queues() {
     let (_, log) = due_timer_vs_call_soon_scenario(false);
@@ -23,17 +38,8 @@ fn the_notes_order_runs_it_one_iteration_later() {
 
 #[test]
 fn a_due_timer_is_not_starved_by_a_callback_that_reschedules_itself() {
-    let clock = VirtualClock::new();
-    let lp = EventLoop::with_clock(clock.clone(), true);
+    let lp = loop_with_a_spinner(true);
     let handle = lp.handle();
-    // A spinner: every run "takes" 100 ms, then queues itself again with call_soon.
-    fn spin(handle: Rc<ch04_timers::TimerCore>, clock: VirtualClock) {
-        clock.advance(Duration::from_millis(100));
-        let h = handle.clone();
-        handle.call_soon_named("spin", move || spin(h, clock));
-    }
-    let (h, c) = (handle.clone(), clock.clone());
-    lp.call_soon_named("spin", move || spin(h, c));
     let fired_in = Rc::new(Cell::new(0));
     let f = fired_in.clone();
     let h = handle.clone();
@@ -58,16 +64,7 @@ fn a_due_timer_is_not_starved_by_a_callback_that_reschedules_itself() {
 /// while a callback keeps re-queueing itself. Bounded at 1,000 runs: unbounded, it would never end.
 #[test]
 fn a_loop_that_drains_its_ready_queue_never_reaches_a_due_timer() {
-    let clock = VirtualClock::new();
-    let lp = EventLoop::with_clock(clock.clone(), false);
-    let handle = lp.handle();
-    fn spin(handle: Rc<ch04_timers::TimerCore>, clock: VirtualClock) {
-        clock.advance(Duration::from_millis(100));
-        let h = handle.clone();
-        handle.call_soon_named("spin", move || spin(h, clock));
-    }
-    let (h, c) = (handle.clone(), clock.clone());
-    lp.call_soon_named("spin", move || spin(h, c));
+    let lp = loop_with_a_spinner(false);
     let fired = Rc::new(Cell::new(false));
     let f = fired.clone();
     lp.call_later_named("T", secs(1.0), move || f.set(true));

@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use ch03_ready_queue::{TaskLanes, mermaid_text};
 use ch04_timers::fmt_time;
 
 use crate::selector::Interest;
@@ -104,28 +105,10 @@ pub fn render_lines(events: &[Event]) -> Vec<String> {
     events.iter().map(ToString::to_string).collect()
 }
 
-/// Keeps a label safe inside a mermaid message.
-fn text(label: &str) -> String {
-    label
-        .chars()
-        .map(|c| match c {
-            ';' | '#' | ':' | '(' | ')' | '<' | '>' | '{' | '}' | '"' => ' ',
-            c => c,
-        })
-        .collect()
-}
-
-/// The task a chapter 3 event is about, if any.
-fn task_of(event: &Event) -> Option<&str> {
-    use ch03_ready_queue::Event as E;
+/// Chapter 3's event inside, if it is one.
+fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
     match event {
-        Event::Timers(ch04_timers::Event::Loop(
-            E::Spawned { task }
-            | E::Poll { task }
-            | E::Polled { task, .. }
-            | E::Woken { task }
-            | E::Cancelled { task },
-        )) => Some(task),
+        Event::Timers(ch04_timers::Event::Loop(e)) => Some(e),
         _ => None,
     }
 }
@@ -136,55 +119,23 @@ fn task_of(event: &Event) -> Option<&str> {
 /// A select's timeout is shown as what it means (`0`, `until the next timer`, `no timeout`),
 /// so that a trace taken on the real clock renders the same on every run.
 pub fn render_mermaid(events: &[Event]) -> String {
-    use ch03_ready_queue::Event as E;
     use ch04_timers::Event as T;
-    let mut tasks: Vec<&str> = Vec::new();
-    for task in events.iter().filter_map(task_of) {
-        if !tasks.contains(&task) {
-            tasks.push(task);
-        }
-    }
-    let id = |task: &str| {
-        format!(
-            "T{}",
-            tasks.iter().position(|t| *t == task).unwrap_or(0) + 1
-        )
-    };
+    let mut lanes = TaskLanes::collect(events.iter().filter_map(loop_event));
     let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
     out += "    participant S as selector\n";
-    for task in &tasks {
-        out += &format!("    participant {} as {}\n", id(task), text(task));
-    }
-    let mut running: Option<String> = None;
+    out += &lanes.declare();
     for event in events {
-        let sender = running.clone().unwrap_or_else(|| "L".into());
+        let sender = lanes.sender();
         let line = match event {
-            Event::Timers(T::Loop(e)) => match e {
-                E::Iteration { number, ready } => {
-                    format!("Note over L: iteration {number}, {ready} ready")
-                }
-                E::Queued { label } => format!("L-->>L: call_soon {}", text(label)),
-                E::Callback { label } => format!("L->>L: callback {}", text(label)),
-                E::Spawned { task } => format!("Note over {}: spawned", id(task)),
-                E::Poll { task } => {
-                    running = Some(id(task));
-                    format!("L->>{}: poll", id(task))
-                }
-                E::Polled { task, outcome } => {
-                    running = None;
-                    format!("{}-->>L: {outcome:?}", id(task))
-                }
-                E::Woken { task } => format!("Note over {}: woken", id(task)),
-                E::Cancelled { task } => format!("Note over {}: cancelled", id(task)),
-            },
+            Event::Timers(T::Loop(e)) => lanes.line(e),
             Event::Timers(T::TimerScheduled { label, .. }) => {
-                format!("{sender}->>L: call_later {}", text(label))
+                format!("{sender}->>L: call_later {}", mermaid_text(label))
             }
             Event::Timers(T::TimerFired { label, .. }) => {
-                format!("Note over L: timer {} due, to ready", text(label))
+                format!("Note over L: timer {} due, to ready", mermaid_text(label))
             }
             Event::Timers(T::TimerCancelled { label }) => {
-                format!("{sender}-->>L: cancel timer {}", text(label))
+                format!("{sender}-->>L: cancel timer {}", mermaid_text(label))
             }
             Event::Timers(T::ClockAdvanced { .. }) => {
                 "Note over L,S: no fd ready, the timeout passed".to_string()
@@ -192,16 +143,22 @@ pub fn render_mermaid(events: &[Event]) -> String {
             Event::Timers(T::HeapCompacted { removed, .. }) => {
                 format!("Note over L: timer heap compacted, {removed} removed")
             }
-            Event::Registered { name } => format!("{sender}->>S: register {}", text(name)),
-            Event::Deregistered { name } => format!("{sender}->>S: deregister {}", text(name)),
+            Event::Registered { name } => format!("{sender}->>S: register {}", mermaid_text(name)),
+            Event::Deregistered { name } => {
+                format!("{sender}->>S: deregister {}", mermaid_text(name))
+            }
             Event::Waiting { name, interest } => {
-                format!("{sender}->>S: add_{} {}", direction(*interest), text(name))
+                format!(
+                    "{sender}->>S: add_{} {}",
+                    direction(*interest),
+                    mermaid_text(name)
+                )
             }
             Event::StoppedWaiting { name, interest } => {
                 format!(
                     "{sender}->>S: remove_{} {}",
                     direction(*interest),
-                    text(name)
+                    mermaid_text(name)
                 )
             }
             Event::SelectCalled { timeout } => {
@@ -218,7 +175,7 @@ pub fn render_mermaid(events: &[Event]) -> String {
                 writable,
             } => format!(
                 "S-->>L: {} {}",
-                text(name),
+                mermaid_text(name),
                 ready_flags(*readable, *writable)
             ),
         };

@@ -4,6 +4,8 @@
 //! up when the loop takes it out of the inbox, on the loop's thread, so a trace is the same
 //! on every run however the threads were scheduled.
 
+use ch03_ready_queue::{TaskLanes, mermaid_text};
+
 /// One thing the loop did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -37,16 +39,6 @@ pub fn render_lines(events: &[Event]) -> Vec<String> {
     events.iter().map(ToString::to_string).collect()
 }
 
-fn text(label: &str) -> String {
-    label
-        .chars()
-        .map(|c| match c {
-            ';' | '#' | ':' | '(' | ')' | '<' | '>' | '{' | '}' | '"' => ' ',
-            c => c,
-        })
-        .collect()
-}
-
 /// Chapter 3's event inside, if it is one.
 fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
     match event {
@@ -60,51 +52,17 @@ fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
 /// then one participant per task. What came from another thread is a message from it to the
 /// loop; a `select` is a message to the selector, with its timeout as what it means.
 pub fn render_mermaid(events: &[Event]) -> String {
-    use ch03_ready_queue::Event as E;
-    let mut tasks: Vec<&str> = Vec::new();
-    for event in events.iter().filter_map(loop_event) {
-        if let E::Spawned { task } | E::Poll { task } | E::Woken { task } = event {
-            if !tasks.contains(&task.as_str()) {
-                tasks.push(task);
-            }
-        }
-    }
-    let id = |task: &str| {
-        format!(
-            "T{}",
-            tasks.iter().position(|t| *t == task).unwrap_or(0) + 1
-        )
-    };
+    let mut lanes = TaskLanes::collect(events.iter().filter_map(loop_event));
     let mut out = String::from("sequenceDiagram\n    participant W as pool thread\n");
     out += "    participant L as loop\n    participant S as selector\n";
-    for task in &tasks {
-        out += &format!("    participant {} as {}\n", id(task), text(task));
-    }
-    let mut running: Option<String> = None; // the task being polled, if any
+    out += &lanes.declare();
     for event in events {
-        let sender = running.clone().unwrap_or_else(|| "L".into());
+        let sender = lanes.sender();
         let line = match (event, loop_event(event)) {
-            (_, Some(e)) => match e {
-                E::Iteration { number, ready } => {
-                    format!("Note over L: iteration {number}, {ready} ready")
-                }
-                E::Queued { label } => format!("L-->>L: to ready: {}", text(label)),
-                E::Callback { label } => format!("L->>L: callback {}", text(label)),
-                E::Spawned { task } => format!("Note over {}: spawned", id(task)),
-                E::Poll { task } => {
-                    running = Some(id(task));
-                    format!("L->>{}: poll", id(task))
-                }
-                E::Polled { task, outcome } => {
-                    running = None;
-                    format!("{}-->>L: {outcome:?}", id(task))
-                }
-                E::Woken { task } => format!("Note over {}: woken, step queued", id(task)),
-                E::Cancelled { task } => format!("Note over {}: cancelled", id(task)),
-            },
+            (_, Some(e)) => lanes.line(e),
             (Event::Submitted { job }, _) => format!("{sender}-)W: submit {job}"),
             (Event::FromThread { what }, _) => {
-                format!("W-)L: {} via the inbox", text(what))
+                format!("W-)L: {} via the inbox", mermaid_text(what))
             }
             (Event::Io(ch05_io::Event::SelectCalled { timeout }), _) => {
                 let meaning = match timeout {
@@ -114,7 +72,7 @@ pub fn render_mermaid(events: &[Event]) -> String {
                 };
                 format!("L->>S: select, timeout {meaning}")
             }
-            (Event::Io(other), _) => format!("Note over L,S: {}", text(&other.to_string())),
+            (Event::Io(other), _) => format!("Note over L,S: {}", mermaid_text(&other.to_string())),
         };
         out += &format!("    {line}\n");
     }
