@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::core::Core;
 use crate::guard::{RunError, RunGuard};
-use crate::trace::{Event, render_lines, render_mermaid};
+use crate::trace::{Event, Recorder, Trace, Tracing, render_mermaid};
 
 /// What every loop of the book has in common, given its own `run_once`: `run_forever` and
 /// `run_until_complete`, written once here, as in CPython's `BaseEventLoop`.
@@ -21,10 +21,21 @@ pub trait Driver {
     fn run_once(&self);
 
     /// Whether running would wait forever: nothing ready, no stop requested, and nothing that
-    /// could make anything ready. A loop with timers or I/O overrides this.
+    /// could make anything ready. Each loop answers with its outermost layer's `is_idle`,
+    /// which asks the layers below it.
     fn is_stalled(&self) -> bool {
-        let core = self.core();
-        core.ready_len() == 0 && !core.is_stopping()
+        self.core().is_idle()
+    }
+
+    /// Runs iterations until the loop is stalled: every task, timer and socket wait is over.
+    /// What a test does to let a scenario play out; it returns how many iterations ran.
+    fn run_until_idle(&self) -> u64 {
+        let mut iterations = 0;
+        while !self.is_stalled() {
+            self.run_once();
+            iterations += 1;
+        }
+        iterations
     }
 
     // ANCHOR: run_forever
@@ -76,6 +87,7 @@ pub trait Driver {
 #[derive(Debug)]
 pub struct EventLoop {
     core: Rc<Core>,
+    trace: Option<Trace<Event>>,
 }
 
 impl Default for EventLoop {
@@ -87,15 +99,20 @@ impl Default for EventLoop {
 impl EventLoop {
     /// A loop that records no trace.
     pub fn new() -> Self {
-        Self {
-            core: Core::new(false),
-        }
+        Self::with_tracing(Tracing::Off)
     }
 
     /// A loop that records a trace of everything it does.
-    pub fn with_trace() -> Self {
+    pub fn traced() -> Self {
+        Self::with_tracing(Tracing::On)
+    }
+
+    /// A loop that records a trace if `tracing` is on.
+    pub fn with_tracing(tracing: Tracing) -> Self {
+        let trace = Trace::when(tracing);
         Self {
-            core: Core::new(true),
+            core: Core::new(Recorder::into_trace(trace.as_ref())),
+            trace,
         }
     }
 
@@ -117,34 +134,74 @@ impl EventLoop {
     }
     // ANCHOR_END: run_once
 
-    /// See [`Driver::run_forever`].
-    pub fn run_forever(&self) -> Result<(), RunError> {
-        Driver::run_forever(self)
+    /// The trace, if this loop records one.
+    pub fn trace(&self) -> Option<&Trace<Event>> {
+        self.trace.as_ref()
     }
+}
 
-    /// See [`Driver::run_until_complete`].
-    pub fn run_until_complete<F>(&self, future: F) -> Result<F::Output, RunError>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        Driver::run_until_complete(self, future)
-    }
+/// Generates, for a chapter's `EventLoop`, the methods every loop of the book offers, so that
+/// no reader has to import [`Driver`] to call them: the driver's own (`run_forever`,
+/// `run_until_complete`, `is_stalled`, `run_until_idle`) and the trace's (`events`,
+/// `clear_events`, `trace_lines`, `trace_mermaid`). Each forwards in one line; the loop must
+/// implement [`Driver`] and have a `trace: Option<Trace<E>>` field.
+///
+/// A macro, not a generic `EventLoop<C>`: each chapter's loop is its own type with its own
+/// constructors and `run_once`, and Rust's orphan rule would not let a later chapter add those
+/// to a type of this crate.
+#[macro_export]
+macro_rules! loop_methods {
+    (event: $event:ty, mermaid: $render:path) => {
+        /// See `Driver::run_forever`.
+        pub fn run_forever(&self) -> Result<(), $crate::RunError> {
+            $crate::Driver::run_forever(self)
+        }
 
-    /// The events recorded so far (empty if the loop does not trace).
-    pub fn events(&self) -> Vec<Event> {
-        self.core.trace().map(|t| t.events()).unwrap_or_default()
-    }
+        /// See `Driver::run_until_complete`.
+        pub fn run_until_complete<F>(&self, future: F) -> Result<F::Output, $crate::RunError>
+        where
+            F: ::std::future::Future + 'static,
+            F::Output: 'static,
+        {
+            $crate::Driver::run_until_complete(self, future)
+        }
 
-    /// The trace as lines of text: `iteration 1: 2 ready`, `callback a`, `poll A`, ...
-    pub fn trace_lines(&self) -> Vec<String> {
-        render_lines(&self.events())
-    }
+        /// See `Driver::is_stalled`.
+        pub fn is_stalled(&self) -> bool {
+            $crate::Driver::is_stalled(self)
+        }
 
-    /// The trace as a mermaid sequence diagram.
-    pub fn trace_mermaid(&self) -> String {
-        render_mermaid(&self.events())
-    }
+        /// See `Driver::run_until_idle`.
+        pub fn run_until_idle(&self) -> u64 {
+            $crate::Driver::run_until_idle(self)
+        }
+
+        /// The events recorded so far (empty if the loop does not trace).
+        pub fn events(&self) -> Vec<$event> {
+            self.trace.as_ref().map(|t| t.events()).unwrap_or_default()
+        }
+
+        /// Forgets the events so far, to trace only the part of a scenario that matters.
+        pub fn clear_events(&self) {
+            if let Some(trace) = &self.trace {
+                trace.clear();
+            }
+        }
+
+        /// The trace as lines of text, as the tests compare them.
+        pub fn trace_lines(&self) -> Vec<String> {
+            $crate::render_lines(&self.events())
+        }
+
+        /// The trace as a mermaid sequence diagram.
+        pub fn trace_mermaid(&self) -> String {
+            $render(&self.events())
+        }
+    };
+}
+
+impl EventLoop {
+    loop_methods!(event: Event, mermaid: render_mermaid);
 }
 
 impl Driver for EventLoop {

@@ -13,7 +13,8 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use crate::core::Core;
-use crate::task::{Fail, JoinError};
+use crate::join::JoinError;
+use crate::task::Fail;
 
 type DoneCallback<T> = Box<dyn FnOnce(Option<&T>)>;
 

@@ -8,7 +8,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::core::Core;
-use crate::task::JoinError;
+use crate::join::JoinError;
 
 thread_local! {
     static RUNNING: RefCell<Option<Rc<Core>>> = const { RefCell::new(None) };

@@ -1,30 +1,30 @@
-//! Tasks: a future the loop drives one step at a time, its waker, and the handle to its result.
+//! Tasks: a future the loop drives one step at a time, and its life in the loop.
 //!
 //! asyncio's `Task` (`Lib/asyncio/tasks.py`) wraps a coroutine; `Task.__step` runs it up to its
 //! next suspension, and when the awaited future is done its done-callback `Task.__wakeup`
 //! schedules the next step. Ours wraps a Rust future: a *step* is one `poll`, and the waker
-//! plays `__wakeup`: it queues the next step on the ready queue and never polls inline.
+//! ([`crate::waker`]) plays `__wakeup`: it queues the next step on the ready queue and never
+//! polls inline. This file holds the task's states and the lifecycle the loop drives: spawn,
+//! schedule, poll, finish or cancel. The handle to a task's result is in [`crate::join`].
 
-use std::any::Any;
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::thread::ThreadId;
+use std::task::{Context, Poll, Waker};
 
-use crate::core::{Core, RemoteWake, with_loop};
+use crate::core::Core;
 use crate::future::LoopFuture;
-use crate::ready::Label;
+use crate::join::{JoinError, JoinErrorKind, JoinHandle, panic_message};
+use crate::ready::{Label, Ready};
+use crate::trace::{Event, Outcome};
+use crate::waker::task_waker;
 
-/// Where a task lives in its loop's task table: a slot index and the slot's generation, so a
-/// key left behind by a finished task never reaches the task that reuses its slot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TaskKey {
-    index: u32,
-    generation: u32,
+slotmap::new_key_type! {
+    /// Where a task lives in its loop's task table: a slot and the slot's version, so a key
+    /// left behind by a finished task never reaches the task that reuses its slot.
+    pub struct TaskKey;
 }
 
 /// A task's number, unique within its loop, from 1: `Task-1` is asyncio's name for the first.
@@ -71,65 +71,6 @@ impl TaskState {
 }
 // ANCHOR_END: task_state
 
-/// Why a task gave no value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JoinErrorKind {
-    /// The task panicked; the panic's message.
-    Panicked(String),
-    /// The task was cancelled.
-    Cancelled,
-}
-
-/// A task that gave no value: which task, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JoinError {
-    /// The task's number.
-    pub id: TaskId,
-    /// The task's name.
-    pub name: String,
-    /// What happened.
-    pub kind: JoinErrorKind,
-}
-
-impl JoinError {
-    /// Whether the task was cancelled.
-    pub fn is_cancelled(&self) -> bool {
-        self.kind == JoinErrorKind::Cancelled
-    }
-
-    /// The panic message, if the task panicked.
-    pub fn panic_message(&self) -> Option<&str> {
-        match &self.kind {
-            JoinErrorKind::Panicked(message) => Some(message),
-            JoinErrorKind::Cancelled => None,
-        }
-    }
-}
-
-impl fmt::Display for JoinError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            JoinErrorKind::Panicked(message) => {
-                write!(f, "task {} panicked: {message}", self.name)
-            }
-            JoinErrorKind::Cancelled => write!(f, "task {} was cancelled", self.name),
-        }
-    }
-}
-
-impl std::error::Error for JoinError {}
-
-/// The message of a caught panic.
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_string()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "a panic with a non-string payload".to_string()
-    }
-}
-
 /// The typed end of a task, seen through its type-erased entry: how the loop records a panic
 /// or a cancellation in the task's result.
 pub(crate) trait Fail {
@@ -156,6 +97,16 @@ impl TaskEntry {
     pub(crate) fn name(&self) -> String {
         task_name(self.id, self.name.as_ref())
     }
+
+    /// Ends the task without a value: its handle will answer this error.
+    fn end(self, kind: JoinErrorKind) {
+        let error = JoinError {
+            id: self.id,
+            name: self.name(),
+            kind,
+        };
+        self.result.fail(error);
+    }
 }
 
 pub(crate) fn task_name(id: TaskId, name: Option<&Label>) -> String {
@@ -165,134 +116,8 @@ pub(crate) fn task_name(id: TaskId, name: Option<&Label>) -> String {
     }
 }
 
-struct Slot {
-    generation: u32,
-    entry: Option<TaskEntry>,
-}
-
-/// The loop's tasks: a slab of slots, reused as tasks finish, so that a steady stream of
-/// spawns does not grow it.
-#[derive(Default)]
-pub(crate) struct TaskTable {
-    slots: Vec<Slot>,
-    free: Vec<u32>,
-}
-
-impl TaskTable {
-    pub(crate) fn insert(&mut self, make: impl FnOnce(TaskKey) -> TaskEntry) -> TaskKey {
-        let index = match self.free.pop() {
-            Some(index) => index,
-            None => {
-                self.slots.push(Slot {
-                    generation: 0,
-                    entry: None,
-                });
-                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 live tasks")
-            }
-        };
-        let slot = &mut self.slots[index as usize];
-        let key = TaskKey {
-            index,
-            generation: slot.generation,
-        };
-        slot.entry = Some(make(key));
-        key
-    }
-
-    pub(crate) fn get_mut(&mut self, key: TaskKey) -> Option<&mut TaskEntry> {
-        let slot = self.slots.get_mut(key.index as usize)?;
-        if slot.generation != key.generation {
-            return None;
-        }
-        slot.entry.as_mut()
-    }
-
-    pub(crate) fn remove(&mut self, key: TaskKey) -> Option<TaskEntry> {
-        let slot = self.slots.get_mut(key.index as usize)?;
-        if slot.generation != key.generation {
-            return None;
-        }
-        let entry = slot.entry.take()?;
-        slot.generation = slot.generation.wrapping_add(1);
-        self.free.push(key.index);
-        Some(entry)
-    }
-
-    pub(crate) fn drain(&mut self) -> Vec<TaskEntry> {
-        let mut entries = Vec::new();
-        for (index, slot) in self.slots.iter_mut().enumerate() {
-            if let Some(entry) = slot.entry.take() {
-                slot.generation = slot.generation.wrapping_add(1);
-                self.free.push(index as u32);
-                entries.push(entry);
-            }
-        }
-        entries
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.slots
-            .iter()
-            .filter(|slot| slot.entry.is_some())
-            .count()
-    }
-}
-
-// ANCHOR: waker
-/// What a task's [`Waker`] holds: which loop, which task, and the loop's thread.
-///
-/// A `Waker` must be `Send + Sync`, so it cannot hold the loop (an `Rc`). It holds the loop's
-/// number instead and finds the loop in the thread's list of live loops. Waking schedules the
-/// task's next step with the loop; it never polls the task.
-struct TaskWaker {
-    loop_id: u64,
-    key: TaskKey,
-    loop_thread: ThreadId,
-    /// What a wake from another thread does, once a later loop installs it (chapter 7).
-    remote: Arc<RemoteWake>,
-}
-
-impl Wake for TaskWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        let found = with_loop(self.loop_id, |core| core.schedule_task(self.key));
-        if found.is_none() && std::thread::current().id() != self.loop_thread {
-            // Chapter 7's loop installs a hook that takes the task's key to its loop's thread.
-            if let Some(hook) = self.remote.get() {
-                hook(self.key);
-                return;
-            }
-            panic!(
-                "a ch03 task was woken from another thread than its loop's. This loop only \
-                 takes wake-ups on its own thread; waking it from another thread (asyncio's \
-                 call_soon_threadsafe) arrives in chapter 7"
-            );
-        }
-        // Otherwise the loop is gone, and so is the task: nothing to do.
-    }
-}
-
-/// A waker for the task at `key` on loop `loop_id`, which runs on `loop_thread`.
-pub(crate) fn task_waker(
-    loop_id: u64,
-    key: TaskKey,
-    loop_thread: ThreadId,
-    remote: Arc<RemoteWake>,
-) -> Waker {
-    Waker::from(Arc::new(TaskWaker {
-        loop_id,
-        key,
-        loop_thread,
-        remote,
-    }))
-}
-// ANCHOR_END: waker
-
 /// Polls a task's future once, catching a panic: the loop survives a panicking task.
-pub(crate) fn poll_step(future: &mut TaskFuture, waker: &Waker) -> Result<Poll<()>, String> {
+fn poll_step(future: &mut TaskFuture, waker: &Waker) -> StepResult {
     let mut cx = Context::from_waker(waker);
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         future.as_mut().poll(&mut cx)
@@ -300,100 +125,232 @@ pub(crate) fn poll_step(future: &mut TaskFuture, waker: &Waker) -> Result<Poll<(
     .map_err(|payload| panic_message(payload.as_ref()))
 }
 
-// ANCHOR: join_handle
-/// The handle [`Core::spawn`] returns: a future of the task's result, and a way to cancel it.
-///
-/// Awaiting it gives `Ok(output)`, or a [`JoinError`] if the task panicked or was cancelled.
-/// Dropping it detaches the task, which runs on (as `tokio::task::JoinHandle` does); asyncio
-/// has one object for both roles, the `Task` itself.
-pub struct JoinHandle<T> {
-    pub(crate) core: Rc<Core>,
-    pub(crate) key: TaskKey,
-    pub(crate) id: TaskId,
-    pub(crate) name: String,
-    pub(crate) result: LoopFuture<Result<T, JoinError>>,
-    /// The final state, remembered once the result has been taken.
-    pub(crate) finished: Cell<Option<TaskState>>,
-}
-// ANCHOR_END: join_handle
+/// What one poll of a task answered, as the loop sees it.
+type StepResult = Result<Poll<()>, String>;
 
-impl<T: 'static> fmt::Debug for JoinHandle<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JoinHandle")
-            .field("name", &self.name)
-            .field("state", &self.state())
-            .finish()
+/// The task lifecycle: what the loop does to a task, from spawn to its end.
+impl Core {
+    // ANCHOR: spawn
+    /// Wraps `future` in a task and queues its first step: asyncio's `loop.create_task`. The
+    /// body does not start here; it starts in the loop's next iteration, whether or not
+    /// anyone awaits the returned handle.
+    pub fn spawn<F>(self: &Rc<Self>, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.spawn_inner(None, future, false)
     }
-}
+    // ANCHOR_END: spawn
 
-impl<T: 'static> JoinHandle<T> {
-    /// The task's number.
-    pub fn id(&self) -> TaskId {
-        self.id
-    }
-
-    /// The task's name: the one given to `spawn_named`, or `Task-N`.
-    pub fn name(&self) -> &str {
-        &self.name
+    /// [`Core::spawn`] with a name, for traces and errors (asyncio's `name=`).
+    pub fn spawn_named<F>(
+        self: &Rc<Self>,
+        name: impl Into<Label>,
+        future: F,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.spawn_inner(Some(name.into()), future, false)
     }
 
-    /// What the task is doing now.
-    pub fn state(&self) -> TaskState {
-        if let Some(state) = self.core.task_state(self.key) {
-            return state;
+    /// Like Python 3.12's eager tasks (`eager_start=True`, `asyncio.eager_task_factory`): if
+    /// the loop is running, the first step runs *now*, inside this call, up to the first
+    /// `.await` that is pending; a task that never suspends is done before this returns.
+    /// If the loop is not running, the task is queued as by [`Core::spawn_named`], as in
+    /// CPython.
+    pub fn spawn_eager<F>(
+        self: &Rc<Self>,
+        name: impl Into<Label>,
+        future: F,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.spawn_inner(Some(name.into()), future, true)
+    }
+
+    fn spawn_inner<F>(
+        self: &Rc<Self>,
+        name: Option<Label>,
+        future: F,
+        eager: bool,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let id = TaskId(self.next_task.replace(self.next_task.get() + 1));
+        let result = LoopFuture::<Result<F::Output, JoinError>>::new(self);
+        let output = result.clone();
+        let body = async move {
+            let value = future.await;
+            output.set_result(Ok(value));
+        };
+        let name_text = task_name(id, name.as_ref());
+        let key = self.tasks.borrow_mut().insert_with_key(|key| TaskEntry {
+            id,
+            name,
+            state: TaskState::Scheduled,
+            future: Some(Box::pin(body)),
+            waker: Some(task_waker(self.id, key, self.thread, self.remote.clone())),
+            cancel_requested: false,
+            result: result.shared().clone(),
+        });
+        self.record(|| Event::Spawned {
+            task: name_text.clone(),
+        });
+        if eager && self.is_running() {
+            self.poll_task(key);
+        } else {
+            self.push_ready(Ready::Task(key));
         }
-        if let Some(state) = self.finished.get() {
-            return state;
-        }
-        match self
-            .result
-            .with_result(|result| result.map(|r| r.and_then(|r| r.as_ref().err().cloned())))
-        {
-            Some(Some(error)) if error.is_cancelled() => TaskState::Cancelled,
-            _ => TaskState::Done,
+        JoinHandle {
+            core: self.clone(),
+            key,
+            id,
+            name: name_text,
+            result,
+            finished: Cell::new(None),
         }
     }
 
-    /// Whether the task is done or cancelled: asyncio's `task.done()`.
-    pub fn is_done(&self) -> bool {
-        matches!(self.state(), TaskState::Done | TaskState::Cancelled)
+    /// How many tasks are alive (not finished, not cancelled). Costs the same however many
+    /// tasks ever ran: the table counts its entries.
+    pub fn task_count(&self) -> usize {
+        self.tasks.borrow().len()
     }
 
-    /// Cancels the task: its future is dropped now (if the task is running, as soon as its
-    /// current poll returns), its destructors run, and awaiting this handle gives a
-    /// cancelled [`JoinError`]. Returns `false` if the task had already finished.
-    pub fn cancel(&self) -> bool {
-        self.core.cancel_task(self.key)
-    }
-
-    /// Calls `callback` once the task is done: scheduled with `call_soon`, never inline, even
-    /// if the task is done already (asyncio's `add_done_callback`).
-    pub fn add_done_callback(&self, callback: impl FnOnce() + 'static) {
-        self.result.add_done_callback_raw(move |_| callback());
-    }
-
-    /// Takes the result if the task has finished.
-    pub fn try_take(&self) -> Option<Result<T, JoinError>> {
-        let result = self.result.take()?;
-        self.finished.set(Some(match &result {
-            Err(error) if error.is_cancelled() => TaskState::Cancelled,
-            _ => TaskState::Done,
-        }));
-        Some(result)
-    }
-}
-
-impl<T: 'static> Future for JoinHandle<T> {
-    type Output = Result<T, JoinError>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(result) = self.try_take() {
-            return Poll::Ready(result);
+    // ANCHOR: schedule_task
+    /// What a task's waker does: if the task is waiting (or running), queue its next step.
+    /// A task already queued is not queued twice; a finished one is not queued at all.
+    pub(crate) fn schedule_task(&self, key: TaskKey) {
+        let mut tasks = self.tasks.borrow_mut();
+        let Some(task) = tasks.get_mut(key) else {
+            return;
+        };
+        if matches!(task.state, TaskState::Pending | TaskState::Running) {
+            task.state = TaskState::Scheduled;
+            let name = self.is_traced().then(|| task.name());
+            drop(tasks);
+            self.record(|| Event::Woken {
+                task: name.unwrap_or_default(),
+            });
+            self.push_ready(Ready::Task(key));
         }
-        if self.finished.get().is_some() {
-            panic!("JoinHandle polled after it returned Ready");
+    }
+    // ANCHOR_END: schedule_task
+
+    // ANCHOR: poll_task
+    /// One step of a task: take its future out of the table, poll it once with the table
+    /// not borrowed (so the task may spawn, wake, or cancel other tasks meanwhile), then
+    /// settle what the poll answered.
+    pub(crate) fn poll_task(&self, key: TaskKey) {
+        let Some((mut future, waker, name)) = self.start_step(key) else {
+            return; // cancelled while it waited in the queue
+        };
+        self.record(|| Event::Poll { task: name.clone() });
+        let answer = poll_step(&mut future, &waker);
+        let outcome = self.finish_step(key, future, waker, answer);
+        self.record(|| Event::Polled {
+            task: name,
+            outcome,
+        });
+    }
+
+    /// Marks the task running and takes out its future and waker (and its name, if traced).
+    fn start_step(&self, key: TaskKey) -> Option<(TaskFuture, Waker, String)> {
+        let mut tasks = self.tasks.borrow_mut();
+        let task = tasks.get_mut(key)?;
+        task.state = TaskState::Running;
+        let name = if self.is_traced() {
+            task.name()
+        } else {
+            String::new()
+        };
+        let future = task.future.take().expect("a scheduled task has its future");
+        Some((future, task.waker.take().expect("and its waker"), name))
+    }
+
+    /// After a poll: a pending task goes back to the table (or, if `cancel` was called while
+    /// it ran, is cancelled now); a finished one leaves it; a panic becomes its result.
+    fn finish_step(
+        &self,
+        key: TaskKey,
+        future: TaskFuture,
+        waker: Waker,
+        answer: StepResult,
+    ) -> Outcome {
+        let mut tasks = self.tasks.borrow_mut();
+        let task = tasks
+            .get_mut(key)
+            .expect("a running task stays in the table");
+        if answer == Ok(Poll::Pending) && !task.cancel_requested {
+            task.future = Some(future);
+            task.waker = Some(waker);
+            if task.state == TaskState::Running {
+                task.state = TaskState::Pending; // nothing woke it during the poll
+            }
+            return Outcome::Pending;
         }
-        self.result.register_waker(cx.waker());
-        Poll::Pending
+        let task = tasks.remove(key).expect("present");
+        drop(tasks); // destructors below may touch the loop
+        match answer {
+            Ok(Poll::Pending) => {
+                self.finish_cancelled(task, future);
+                Outcome::Pending
+            }
+            Ok(Poll::Ready(())) => {
+                drop((task, future)); // the body already stored its output
+                Outcome::Ready
+            }
+            Err(message) => {
+                drop(future);
+                task.end(JoinErrorKind::Panicked(message));
+                Outcome::Panicked
+            }
+        }
+    }
+
+    // ANCHOR_END: poll_task
+
+    /// The state of the task at `key`, while it is in the table.
+    pub(crate) fn task_state(&self, key: TaskKey) -> Option<TaskState> {
+        self.tasks.borrow().get(key).map(|task| task.state)
+    }
+
+    /// Cancels the task at `key`; see [`JoinHandle::cancel`].
+    pub(crate) fn cancel_task(&self, key: TaskKey) -> bool {
+        let mut tasks = self.tasks.borrow_mut();
+        let Some(task) = tasks.get_mut(key) else {
+            return false;
+        };
+        if task.state == TaskState::Running {
+            task.cancel_requested = true;
+            return true;
+        }
+        let mut task = tasks.remove(key).expect("present");
+        drop(tasks);
+        let future = task.future.take().expect("an idle task has its future");
+        self.finish_cancelled(task, future);
+        true
+    }
+
+    fn finish_cancelled(&self, task: TaskEntry, future: TaskFuture) {
+        self.record(|| Event::Cancelled { task: task.name() });
+        drop(future); // the task's destructors run here
+        task.end(JoinErrorKind::Cancelled);
+    }
+
+    /// Drops every task without running it (the loop is closing): no trace, no wake-ups.
+    pub(crate) fn cancel_all_tasks(&self) {
+        let tasks: Vec<TaskEntry> = self.tasks.borrow_mut().drain().map(|(_, t)| t).collect();
+        for mut task in tasks {
+            drop(task.future.take());
+            task.end(JoinErrorKind::Cancelled);
+        }
     }
 }

@@ -1,12 +1,13 @@
 //! Traces: what the loop did, event by event, and renderings of it.
 //!
-//! A loop records a trace only when asked ([`crate::EventLoop::with_trace`]); otherwise the
+//! A loop records a trace only when asked ([`crate::EventLoop::traced`]); otherwise the
 //! recording code is one `if let Some(..)` on a `None`. Tests compare traces as lines of text
 //! ([`render_lines`]); the book's sequence diagrams are rendered from the same traces
 //! ([`render_mermaid`]) and checked in under `src/generated/`.
 
 use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
 /// What a poll of a task's future answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,25 +98,67 @@ impl fmt::Display for Event {
     }
 }
 
-/// A trace being recorded: a list of events behind a `RefCell`, owned by one loop.
-#[derive(Debug, Default)]
-pub struct Trace {
-    events: RefCell<Vec<Event>>,
+// ANCHOR: recorder
+/// Whether a new loop records a trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tracing {
+    /// Records nothing: every `record` is one branch on a `None`.
+    Off,
+    /// Records every event into the loop's one [`Trace`].
+    On,
 }
 
-impl Trace {
+/// A loop's trace: one list of events, shared by every layer of the loop.
+///
+/// A loop of a later chapter is built in layers (chapter 4's timers around this chapter's
+/// core, chapter 5's selector around those), and each layer has events of its own. The
+/// outermost layer's `Event` type wraps the inner ones; the trace holds that type, and each
+/// layer writes into it through a [`Recorder`] of its own event type, which converts on the
+/// way in. The events land in the order they happened, whichever layer recorded them.
+#[derive(Debug)]
+pub struct Trace<E> {
+    events: Rc<RefCell<Vec<E>>>,
+}
+
+impl<E> Clone for Trace<E> {
+    fn clone(&self) -> Self {
+        Self {
+            events: self.events.clone(),
+        }
+    }
+}
+
+impl<E> Default for Trace<E> {
+    fn default() -> Self {
+        Self {
+            events: Rc::default(),
+        }
+    }
+}
+
+impl<E: Clone + 'static> Trace<E> {
     /// An empty trace.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Appends an event.
-    pub fn record(&self, event: Event) {
-        self.events.borrow_mut().push(event);
+    /// A trace if `tracing` is on.
+    pub fn when(tracing: Tracing) -> Option<Self> {
+        (tracing == Tracing::On).then(Self::new)
+    }
+
+    /// Where a layer whose events convert into `E` records them.
+    pub fn recorder<I: Into<E> + 'static>(&self) -> Recorder<I> {
+        let events = self.events.clone();
+        Recorder {
+            sink: Some(Rc::new(move |event: I| {
+                events.borrow_mut().push(event.into())
+            })),
+        }
     }
 
     /// A copy of the events so far.
-    pub fn events(&self) -> Vec<Event> {
+    pub fn events(&self) -> Vec<E> {
         self.events.borrow().clone()
     }
 
@@ -125,8 +168,80 @@ impl Trace {
     }
 }
 
+/// Where one layer of a loop writes its events: into the loop's [`Trace`], or nowhere.
+pub struct Recorder<E> {
+    sink: Option<Rc<dyn Fn(E)>>,
+}
+
+impl<E> Clone for Recorder<E> {
+    fn clone(&self) -> Self {
+        Self {
+            sink: self.sink.clone(),
+        }
+    }
+}
+
+impl<E> fmt::Debug for Recorder<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = if self.sink.is_some() { "on" } else { "off" };
+        write!(f, "Recorder({state})")
+    }
+}
+
+impl<E: 'static> Recorder<E> {
+    /// A recorder that records nothing.
+    pub fn off() -> Self {
+        Self { sink: None }
+    }
+
+    /// A recorder into `trace`, if there is one.
+    pub fn into_trace<T: Clone + 'static>(trace: Option<&Trace<T>>) -> Self
+    where
+        E: Into<T>,
+    {
+        trace.map_or_else(Self::off, Trace::recorder)
+    }
+
+    /// Whether events are kept.
+    pub fn is_on(&self) -> bool {
+        self.sink.is_some()
+    }
+
+    /// Records the event `event` makes, if this recorder is on; costs one branch if not, and
+    /// the event is not even built.
+    pub fn record(&self, event: impl FnOnce() -> E) {
+        if let Some(sink) = &self.sink {
+            sink(event());
+        }
+    }
+
+    /// The recorder for the layer inside this one, whose events convert into `E`.
+    pub fn inner<I: Into<E> + 'static>(&self) -> Recorder<I> {
+        Recorder {
+            sink: self
+                .sink
+                .clone()
+                .map(|outer| Rc::new(move |event: I| outer(event.into())) as Rc<dyn Fn(I)>),
+        }
+    }
+}
+// ANCHOR_END: recorder
+
+/// An event of any layer of a loop that may be one of this chapter's, wrapped: how the
+/// renderers of later chapters find the task lanes inside their own events.
+pub trait LoopEvent {
+    /// This chapter's event inside, if it is one.
+    fn loop_event(&self) -> Option<&Event>;
+}
+
+impl LoopEvent for Event {
+    fn loop_event(&self) -> Option<&Event> {
+        Some(self)
+    }
+}
+
 /// One line of text per event, as compared by the tests.
-pub fn render_lines(events: &[Event]) -> Vec<String> {
+pub fn render_lines<E: fmt::Display>(events: &[E]) -> Vec<String> {
     events.iter().map(ToString::to_string).collect()
 }
 

@@ -146,7 +146,7 @@ fn ex2_reports_a_panicked_task_in_its_place() {
 
 #[test]
 fn ex3_drains_callbacks_queued_during_the_iteration() {
-    let lp = EventLoop::with_trace();
+    let lp = EventLoop::traced();
     let seen: Log = Rc::default();
     let (core, s) = (lp.handle(), seen.clone());
     lp.call_soon(move || {

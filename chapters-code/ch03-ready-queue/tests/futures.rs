@@ -64,7 +64,7 @@ fn setting_a_result_twice_panics_like_invalid_state_error() {
 
 /// A task awaits a future; a callback resolves it. The chapter's third diagram.
 pub fn future_scenario() -> (EventLoop, Log) {
-    let lp = EventLoop::with_trace();
+    let lp = EventLoop::traced();
     let seen: Log = Rc::default();
     let fut = LoopFuture::new(&lp);
     let (f, s) = (fut.clone(), seen.clone());
@@ -101,7 +101,7 @@ fn a_task_awaiting_a_future_resumes_the_iteration_after_set_result() {
 
 #[test]
 fn a_join_handle_done_callback_is_scheduled_after_the_task_finishes() {
-    let lp = EventLoop::with_trace();
+    let lp = EventLoop::traced();
     let task = lp.spawn_named("A", async {});
     task.add_done_callback(|| {});
     lp.run_once();

@@ -57,7 +57,7 @@ fn ready_queue_snapshot_len_counts_what_is_ready_now() {
 
 /// The scenario of the chapter's first diagram: `a` schedules `b` while iteration 1 runs.
 pub fn snapshot_scenario() -> EventLoop {
-    let lp = EventLoop::with_trace();
+    let lp = EventLoop::traced();
     let handle = lp.handle();
     lp.call_soon_named("a", move || {
         handle.call_soon_named("b", || {});
@@ -136,7 +136,7 @@ fn stop_finishes_the_current_iteration() {
 
 #[test]
 fn stop_before_run_forever_runs_exactly_one_iteration() {
-    let lp = EventLoop::with_trace();
+    let lp = EventLoop::traced();
     let core = lp.handle();
     lp.call_soon_named("a", move || core.call_soon_named("b", || {}));
     lp.stop();

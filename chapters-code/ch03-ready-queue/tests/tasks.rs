@@ -24,7 +24,7 @@ fn push(log: &Log, entry: impl Into<String>) {
 
 /// Two tasks that each yield once: the chapter's task diagram.
 pub fn two_tasks_scenario() -> (EventLoop, Log) {
-    let lp = EventLoop::with_trace();
+    let lp = EventLoop::traced();
     let seen = log();
     for name in ["A", "B"] {
         let s = seen.clone();
@@ -89,7 +89,7 @@ fn tasks_interleave_at_each_await() {
 
 #[test]
 fn a_waker_schedules_the_task_and_never_polls_it_inline() {
-    let lp = EventLoop::with_trace();
+    let lp = EventLoop::traced();
     let slot: Rc<RefCell<Option<Waker>>> = Rc::default();
     let s = slot.clone();
     let task = lp.spawn_named(
@@ -169,7 +169,7 @@ fn a_running_task_sees_itself_running() {
 
 #[test]
 fn a_panicking_task_does_not_take_the_loop_down() {
-    let lp = EventLoop::with_trace();
+    let lp = EventLoop::traced();
     let seen = log();
     let s = seen.clone();
     // `poll_task` catches the panic around the poll.
@@ -211,7 +211,7 @@ impl Drop for DropGuard {
 
 #[test]
 fn cancel_drops_the_future_and_runs_its_destructors() {
-    let lp = EventLoop::with_trace();
+    let lp = EventLoop::traced();
     let seen = log();
     let never = LoopFuture::<()>::new(&lp);
     let (s, n) = (seen.clone(), never.clone());

@@ -17,6 +17,12 @@ pub trait Clock {
     /// Returns once `now() >= deadline`. The loop calls it when nothing is ready and the
     /// earliest timer is due at `deadline`. (Chapter 5 waits in the I/O selector instead.)
     fn sleep_until(&self, deadline: Duration);
+
+    /// Whether waiting costs no real time. A loop with a selector (chapter 5) asks, so that
+    /// its `select` only looks at the sockets instead of blocking for a timer's timeout.
+    fn is_virtual(&self) -> bool {
+        false
+    }
 }
 
 /// The real clock: `std::time::Instant`, which is monotonic, as `time.monotonic()` is.
@@ -83,6 +89,10 @@ impl Clock for VirtualClock {
         if deadline > self.now.get() {
             self.now.set(deadline); // no waiting: time jumps
         }
+    }
+
+    fn is_virtual(&self) -> bool {
+        true
     }
 }
 // ANCHOR_END: clock

@@ -1,14 +1,13 @@
 //! This chapter's loop: the ready queue and a timer heap.
 
-use std::future::Future;
 use std::ops::Deref;
 use std::rc::Rc;
 
-use ch03_ready_queue::{Core, Driver, RunError};
+use ch03_ready_queue::{Core, Driver, Recorder, Trace, Tracing, loop_methods};
 
 use crate::clock::{Clock, MonotonicClock, VirtualClock};
-use crate::timers::TimerCore;
-use crate::trace::{Event, render_lines, render_mermaid};
+use crate::timer_core::TimerCore;
+use crate::trace::{Event, render_mermaid};
 
 /// A single-threaded event loop with a ready queue and timers.
 ///
@@ -18,6 +17,7 @@ use crate::trace::{Event, render_lines, render_mermaid};
 #[derive(Debug)]
 pub struct EventLoop {
     timers: Rc<TimerCore>,
+    trace: Option<Trace<Event>>,
 }
 
 impl Default for EventLoop {
@@ -29,23 +29,30 @@ impl Default for EventLoop {
 impl EventLoop {
     /// A loop on the real monotonic clock, without a trace.
     pub fn new() -> Self {
-        Self::with_clock(MonotonicClock::new(), false)
+        Self::with_clock(MonotonicClock::new(), Tracing::Off)
+    }
+
+    /// A loop on the real monotonic clock, recording a trace.
+    pub fn traced() -> Self {
+        Self::with_clock(MonotonicClock::new(), Tracing::On)
     }
 
     /// A loop on a fresh [`VirtualClock`] at time 0: waiting for a timer takes no time.
     pub fn virtual_time() -> Self {
-        Self::with_clock(VirtualClock::new(), false)
+        Self::with_clock(VirtualClock::new(), Tracing::Off)
     }
 
     /// A loop on a fresh [`VirtualClock`], recording a trace.
     pub fn virtual_time_traced() -> Self {
-        Self::with_clock(VirtualClock::new(), true)
+        Self::with_clock(VirtualClock::new(), Tracing::On)
     }
 
-    /// A loop on `clock`; `traced` turns the trace on.
-    pub fn with_clock(clock: impl Clock + 'static, traced: bool) -> Self {
+    /// A loop on `clock`, recording a trace if `tracing` is on.
+    pub fn with_clock(clock: impl Clock + 'static, tracing: Tracing) -> Self {
+        let trace = Trace::when(tracing);
         Self {
-            timers: TimerCore::new(clock, traced),
+            timers: TimerCore::new(clock, Recorder::into_trace(trace.as_ref())),
+            trace,
         }
     }
 
@@ -88,35 +95,10 @@ impl EventLoop {
         }
     }
     // ANCHOR_END: run_once_notes_order
+}
 
-    /// See [`Driver::run_forever`].
-    pub fn run_forever(&self) -> Result<(), RunError> {
-        Driver::run_forever(self)
-    }
-
-    /// See [`Driver::run_until_complete`].
-    pub fn run_until_complete<F>(&self, future: F) -> Result<F::Output, RunError>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        Driver::run_until_complete(self, future)
-    }
-
-    /// The events recorded so far (empty if the loop does not trace).
-    pub fn events(&self) -> Vec<Event> {
-        self.timers.events()
-    }
-
-    /// The trace as lines of text.
-    pub fn trace_lines(&self) -> Vec<String> {
-        render_lines(&self.events())
-    }
-
-    /// The trace as a mermaid sequence diagram.
-    pub fn trace_mermaid(&self) -> String {
-        render_mermaid(&self.events())
-    }
+impl EventLoop {
+    loop_methods!(event: Event, mermaid: render_mermaid);
 }
 
 // ANCHOR: driver
@@ -131,8 +113,7 @@ impl Driver for EventLoop {
 
     /// Stalled only if nothing is ready *and* no timer is left to wait for.
     fn is_stalled(&self) -> bool {
-        let core = self.timers.core();
-        core.ready_len() == 0 && !core.is_stopping() && self.timers.live_timers() == 0
+        self.timers.is_idle()
     }
 }
 // ANCHOR_END: driver
@@ -149,7 +130,6 @@ impl Drop for EventLoop {
     /// Drops every task (their destructors run, their sleeps cancel their timers), then every
     /// timer that is left, without running anything.
     fn drop(&mut self) {
-        self.timers.core().close();
         self.timers.close();
     }
 }

@@ -7,14 +7,16 @@
 //!
 //! Ours is a [`BinaryHeap`] of `(deadline, sequence number, key)`, smallest first. The
 //! sequence number makes equal deadlines fire in the order they were scheduled, which CPython
-//! does not promise. The callbacks live beside the heap in a slab, so cancelling drops the
-//! callback at once and leaves only a small dead entry in the heap.
+//! does not promise. The callbacks live beside the heap in a slot table (a `SlotMap`, as chapter
+//! 3's tasks do), so cancelling drops the callback at once and leaves only a small dead entry
+//! in the heap.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
 use ch03_ready_queue::Label;
+use slotmap::SlotMap;
 
 /// asyncio's `_MIN_SCHEDULED_TIMER_HANDLES`: below this many entries, never rebuild the heap.
 pub const MIN_SCHEDULED_TIMER_HANDLES: usize = 100;
@@ -23,12 +25,10 @@ pub const MIN_SCHEDULED_TIMER_HANDLES: usize = 100;
 /// the heap is cancelled.
 pub const MIN_CANCELLED_TIMER_HANDLES_FRACTION: f64 = 0.5;
 
-/// Which timer: a slot in the slab and the slot's generation, so a key whose timer fired or
-/// was cancelled never reaches the timer that reuses the slot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TimerKey {
-    index: u32,
-    generation: u32,
+slotmap::new_key_type! {
+    /// Which timer: a slot in the table and the slot's version, so a key whose timer fired or
+    /// was cancelled never reaches the timer that reuses the slot.
+    pub struct TimerKey;
 }
 
 /// One entry of the heap, ordered by deadline, then by scheduling order.
@@ -45,11 +45,6 @@ pub struct Timer {
     pub label: Label,
     /// The code to run once it is due.
     pub callback: Box<dyn FnOnce()>,
-}
-
-struct Slot {
-    generation: u32,
-    timer: Option<Timer>,
 }
 
 /// What [`TimerHeap::purge_cancelled`] did.
@@ -71,11 +66,9 @@ pub enum Purge {
 pub struct TimerHeap {
     /// `(when, seq, key)`, smallest first: `Reverse` turns std's max-heap around.
     heap: BinaryHeap<Reverse<Entry>>,
-    /// The callbacks, by key; a cancelled or fired timer's slot is free for the next one.
-    slots: Vec<Slot>,
-    free: Vec<u32>,
+    /// The callbacks of live timers, by key; a fired or cancelled timer's slot is reused.
+    timers: SlotMap<TimerKey, Timer>,
     next_seq: u64,
-    live: usize,
     /// Cancelled entries still in `heap`: asyncio's `_timer_cancelled_count`.
     cancelled: usize,
 }
@@ -91,7 +84,7 @@ impl std::fmt::Debug for TimerHeap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TimerHeap")
             .field("len", &self.len())
-            .field("live", &self.live)
+            .field("live", &self.live())
             .field("cancelled", &self.cancelled)
             .finish()
     }
@@ -102,48 +95,20 @@ impl TimerHeap {
     pub fn new() -> Self {
         Self {
             heap: BinaryHeap::new(),
-            slots: Vec::new(),
-            free: Vec::new(),
+            timers: SlotMap::with_key(),
             next_seq: 0,
-            live: 0,
             cancelled: 0,
         }
     }
 
     /// Schedules `timer` at `when`. Costs no allocation beyond the timer's own box once the
-    /// heap and slab have grown to their working size.
+    /// heap and its table have grown to their working size.
     pub fn push(&mut self, when: Duration, timer: Timer) -> TimerKey {
-        let index = self.free.pop().unwrap_or_else(|| {
-            self.slots.push(Slot {
-                generation: 0,
-                timer: None,
-            });
-            u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 live timers")
-        });
-        let slot = &mut self.slots[index as usize];
-        slot.timer = Some(timer);
-        let key = TimerKey {
-            index,
-            generation: slot.generation,
-        };
+        let key = self.timers.insert(timer);
         let seq = self.next_seq;
         self.next_seq += 1;
         self.heap.push(Reverse(Entry { when, seq, key }));
-        self.live += 1;
         key
-    }
-
-    /// Takes the timer out of its slot (it fired or was cancelled): the slot is free again.
-    fn take(&mut self, key: TimerKey) -> Option<Timer> {
-        let slot = self.slots.get_mut(key.index as usize)?;
-        if slot.generation != key.generation {
-            return None;
-        }
-        let timer = slot.timer.take()?;
-        slot.generation = slot.generation.wrapping_add(1);
-        self.free.push(key.index);
-        self.live -= 1;
-        Some(timer)
     }
 
     // ANCHOR: cancel
@@ -152,7 +117,7 @@ impl TimerHeap {
     /// or `None` if it had already fired or been cancelled. asyncio's `TimerHandle.cancel`
     /// and `_timer_handle_cancelled`.
     pub fn cancel(&mut self, key: TimerKey) -> Option<Label> {
-        let timer = self.take(key)?;
+        let timer = self.timers.remove(key)?;
         self.cancelled += 1;
         Some(timer.label) // the callback is dropped here, with whatever it captured
     }
@@ -160,7 +125,7 @@ impl TimerHeap {
 
     /// Whether the timer is still waiting to fire.
     pub fn is_live(&self, key: TimerKey) -> bool {
-        slot_is_live(&self.slots, key)
+        self.timers.contains_key(key)
     }
 
     // ANCHOR: purge_cancelled
@@ -172,9 +137,9 @@ impl TimerHeap {
         if len > MIN_SCHEDULED_TIMER_HANDLES
             && self.cancelled as f64 / len as f64 > MIN_CANCELLED_TIMER_HANDLES_FRACTION
         {
-            let slots = &self.slots;
+            let timers = &self.timers;
             self.heap
-                .retain(|Reverse(entry)| slot_is_live(slots, entry.key)); // rebuilds it
+                .retain(|Reverse(entry)| timers.contains_key(entry.key)); // rebuilds it
             self.cancelled = 0;
             return Purge::Compacted {
                 removed: len - self.heap.len(),
@@ -206,7 +171,7 @@ impl TimerHeap {
                 return None;
             }
             self.heap.pop();
-            match self.take(head.key) {
+            match self.timers.remove(head.key) {
                 Some(timer) => return Some((head.when, timer)),
                 None => self.cancelled -= 1, // a cancelled entry: skip it
             }
@@ -226,7 +191,7 @@ impl TimerHeap {
 
     /// Timers still waiting to fire.
     pub fn live(&self) -> usize {
-        self.live
+        self.timers.len()
     }
 
     /// Cancelled entries still in the heap.
@@ -238,21 +203,6 @@ impl TimerHeap {
     pub fn drain(&mut self) -> Vec<Timer> {
         self.heap.clear();
         self.cancelled = 0;
-        let keys: Vec<TimerKey> = self
-            .slots
-            .iter()
-            .enumerate()
-            .map(|(index, slot)| TimerKey {
-                index: index as u32,
-                generation: slot.generation,
-            })
-            .collect();
-        keys.into_iter().filter_map(|key| self.take(key)).collect()
+        self.timers.drain().map(|(_, timer)| timer).collect()
     }
-}
-
-fn slot_is_live(slots: &[Slot], key: TimerKey) -> bool {
-    slots
-        .get(key.index as usize)
-        .is_some_and(|slot| slot.generation == key.generation && slot.timer.is_some())
 }

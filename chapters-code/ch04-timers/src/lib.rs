@@ -8,7 +8,7 @@
 //!   jumps to the next deadline instead of waiting;
 //! - [`heap`]: the [`TimerHeap`], a min-heap of deadlines with cancellation and CPython's
 //!   compaction rule;
-//! - [`timers`]: [`TimerCore`], chapter 3's `Core` plus a timer heap and a clock, with
+//! - [`timer_core`]: [`TimerCore`], chapter 3's `Core` plus a timer heap and a clock, with
 //!   `call_later`, `call_at`, `sleep`, `wait_for`, and the two steps an iteration adds:
 //!   [`TimerCore::poll_timeout`] and [`TimerCore::move_due_timers`];
 //! - [`sleep`]: the [`Sleep`] future and [`TimeoutError`];
@@ -22,7 +22,7 @@ pub mod clock;
 pub mod event_loop;
 pub mod heap;
 pub mod sleep;
-pub mod timers;
+pub mod timer_core;
 pub mod trace;
 
 pub use crate::clock::{Clock, MonotonicClock, VirtualClock};
@@ -31,7 +31,7 @@ pub use crate::heap::{
     MIN_CANCELLED_TIMER_HANDLES_FRACTION, MIN_SCHEDULED_TIMER_HANDLES, TimerHeap, TimerKey,
 };
 pub use crate::sleep::{Sleep, TimeoutError};
-pub use crate::timers::{TimerCore, TimerHandle};
+pub use crate::timer_core::{TimerCore, TimerHandle};
 pub use crate::trace::{Event, fmt_time, render_lines, render_mermaid};
 
 // The stubs the reader edits, or (with `solutions`) the reference answers in their place.

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use crate::timers::{TimerCore, TimerHandle};
+use crate::timer_core::{TimerCore, TimerHandle};
 
 /// Why `wait_for` gave no value: the timeout came first. asyncio raises `TimeoutError`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,12 +1,14 @@
 //! Traces: chapter 3's events, plus what timers and the clock did.
 //!
-//! Chapter 3's `Core` records its own events (iterations, callbacks, polls, wake-ups). The
-//! timer core records timer and clock events, and interleaves the two in the order they
-//! happened: before recording one of its own, it moves the core's events so far into its list.
+//! Chapter 3's `Core` records its own events (iterations, callbacks, polls, wake-ups), the
+//! timer core records timer and clock events, and both write into the loop's one trace: the
+//! core's recorder wraps its events in [`Event::Loop`] on the way, so they land in order.
 
 use std::time::Duration;
 
-use ch03_ready_queue::{TaskLanes, mermaid_text};
+use ch03_ready_queue::{LoopEvent, TaskLanes, mermaid_text};
+
+pub use ch03_ready_queue::render_lines;
 
 /// One thing the loop did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,16 +83,18 @@ impl std::fmt::Display for Event {
     }
 }
 
-/// One line of text per event, as compared by the tests.
-pub fn render_lines(events: &[Event]) -> Vec<String> {
-    events.iter().map(ToString::to_string).collect()
+impl From<ch03_ready_queue::Event> for Event {
+    fn from(event: ch03_ready_queue::Event) -> Self {
+        Event::Loop(event)
+    }
 }
 
-/// Chapter 3's event inside, if it is one.
-fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
-    match event {
-        Event::Loop(e) => Some(e),
-        _ => None,
+impl LoopEvent for Event {
+    fn loop_event(&self) -> Option<&ch03_ready_queue::Event> {
+        match self {
+            Event::Loop(e) => Some(e),
+            _ => None,
+        }
     }
 }
 
@@ -99,7 +103,7 @@ fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
 /// participant per task. Timers are messages to the heap (from the task being polled, if any)
 /// and back to the loop; the clock's jumps are notes across both.
 pub fn render_mermaid(events: &[Event]) -> String {
-    let mut lanes = TaskLanes::collect(events.iter().filter_map(loop_event));
+    let mut lanes = TaskLanes::collect(events.iter().filter_map(LoopEvent::loop_event));
     let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
     out += "    participant H as timer heap\n";
     out += &lanes.declare();

@@ -13,7 +13,7 @@ use ch04_timers::exercises::ex1_call_every::call_every;
 use ch04_timers::exercises::ex2_race::{Either, race};
 use ch04_timers::exercises::ex3_debounce::Debouncer;
 use ch04_timers::{EventLoop, VirtualClock};
-use common::{Log, run_until_idle, secs};
+use common::{Log, secs};
 
 type Times = Rc<RefCell<Vec<Duration>>>;
 
@@ -46,7 +46,7 @@ fn ex1_ticks_every_period() {
 #[test]
 fn ex1_a_slow_callback_does_not_make_the_ticks_drift() {
     let clock = VirtualClock::new();
-    let lp = EventLoop::with_clock(clock.clone(), false);
+    let lp = EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
     let ticks: Times = Rc::default();
     let (t, handle) = (ticks.clone(), lp.handle());
     let _ticker = call_every(&lp.handle(), secs(1.0), move || {
@@ -72,7 +72,7 @@ fn ex1_cancel_stops_the_ticks_and_leaves_no_timer() {
     }));
     let tk = ticker.clone();
     lp.call_at(secs(2.5), move || tk.cancel());
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         *ticks.borrow(),
         [secs(1.0), secs(2.0)],
@@ -101,7 +101,7 @@ fn ex1_a_callback_may_cancel_its_own_ticker() {
         }
     });
     *slot.borrow_mut() = Some(ticker);
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         *count.borrow(),
         2,
@@ -204,7 +204,7 @@ fn ex3_a_burst_gives_one_call_after_the_last_trigger() {
     for when in [0.0, 0.5, 1.0] {
         trigger_at(&lp, &debouncer, when);
     }
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         *fired.borrow(),
         [secs(2.0)],
@@ -219,7 +219,7 @@ fn ex3_two_bursts_give_two_calls() {
     for when in [0.0, 0.5, 5.0, 5.2] {
         trigger_at(&lp, &debouncer, when);
     }
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(*fired.borrow(), [secs(1.5), secs(6.2)]);
 }
 

@@ -6,6 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use ch03_ready_queue::Tracing;
 use ch04_timers::{Event, EventLoop, VirtualClock};
 use common::{due_timer_vs_call_soon_scenario, secs};
 
@@ -18,7 +19,8 @@ fn loop_with_a_spinner(traced: bool) -> EventLoop {
         handle.call_soon_named("spin", move || spin(h, clock));
     }
     let clock = VirtualClock::new();
-    let lp = EventLoop::with_clock(clock.clone(), traced);
+    let tracing = if traced { Tracing::On } else { Tracing::Off };
+    let lp = EventLoop::with_clock(clock.clone(), tracing);
     let handle = lp.handle();
     lp.call_soon_named("spin", move || spin(handle, clock));
     lp

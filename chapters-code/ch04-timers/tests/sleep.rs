@@ -98,7 +98,7 @@ fn sleep_zero_yields_exactly_one_iteration() {
             }
         });
     }
-    common::run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         *log.borrow(),
         [

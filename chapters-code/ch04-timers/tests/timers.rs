@@ -6,10 +6,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use ch03_ready_queue::{Driver, RunError};
+use ch03_ready_queue::RunError;
 use ch04_timers::heap::Purge;
 use ch04_timers::{EventLoop, MIN_SCHEDULED_TIMER_HANDLES, MonotonicClock, TimerHeap, heap::Timer};
-use common::{Log, run_until_idle, secs};
+use common::{Log, secs};
 
 /// (label, loop time) of each callback, as it ran.
 type Fired = Rc<RefCell<Vec<(&'static str, Duration)>>>;
@@ -26,7 +26,7 @@ fn timers_fire_in_deadline_order_at_their_deadlines() {
     lp.call_later(secs(3.0), record(&lp, &fired, "c"));
     lp.call_later(secs(1.0), record(&lp, &fired, "a"));
     lp.call_at(secs(2.0), record(&lp, &fired, "b"));
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         *fired.borrow(),
         [("a", secs(1.0)), ("b", secs(2.0)), ("c", secs(3.0))]
@@ -40,7 +40,7 @@ fn equal_deadlines_fire_in_scheduling_order() {
     for label in ["a", "b", "c", "d", "e"] {
         lp.call_at(secs(1.0), record(&lp, &fired, label));
     }
-    run_until_idle(&lp);
+    lp.run_until_idle();
     let order: Vec<_> = fired.borrow().iter().map(|(l, _)| *l).collect();
     // CPython's heapq gives a c e b d here: see the chapter's oracle.
     assert_eq!(order, ["a", "b", "c", "d", "e"]);
@@ -116,7 +116,7 @@ fn a_cancelled_timer_never_runs_and_its_callback_is_dropped_at_once() {
 fn cancel_after_the_timer_fired_returns_false() {
     let lp = EventLoop::virtual_time();
     let timer = lp.call_later(secs(1.0), || {});
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert!(!timer.is_pending());
     assert!(!timer.cancel());
 }
@@ -127,7 +127,7 @@ fn dropping_a_timer_handle_does_not_cancel_the_timer() {
     let ran = Rc::new(Cell::new(false));
     let r = ran.clone();
     drop(lp.call_later(secs(1.0), move || r.set(true)));
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert!(ran.get());
 }
 
@@ -136,7 +136,7 @@ fn run_forever_waits_for_timers_instead_of_stalling() {
     let lp = EventLoop::virtual_time();
     let handle = lp.handle();
     lp.call_later(secs(5.0), move || handle.stop());
-    assert!(!Driver::is_stalled(&lp));
+    assert!(!lp.is_stalled());
     assert_eq!(lp.run_forever(), Ok(()));
     assert_eq!(lp.time(), secs(5.0));
     assert_eq!(lp.run_forever(), Err(RunError::Stalled), "no timer left");
@@ -270,12 +270,12 @@ fn dropping_the_loop_drops_its_timers_without_running_them() {
 
 #[test]
 fn the_monotonic_clock_really_waits_for_a_timer() {
-    let lp = EventLoop::with_clock(MonotonicClock::new(), false);
+    let lp = EventLoop::with_clock(MonotonicClock::new(), ch03_ready_queue::Tracing::Off);
     let handle = lp.handle();
     let fired_at = Rc::new(Cell::new(None));
     let f = fired_at.clone();
     let timer = lp.call_later(Duration::from_millis(2), move || f.set(Some(handle.time())));
-    run_until_idle(&lp);
+    lp.run_until_idle();
     // Not a timing assertion: a timer runs only once the clock has reached its deadline.
     assert!(fired_at.get().expect("it fired") >= timer.when());
 }
@@ -283,7 +283,7 @@ fn the_monotonic_clock_really_waits_for_a_timer() {
 #[test]
 fn move_due_timers_moves_only_the_due_ones_to_the_ready_queue() {
     let clock = ch04_timers::VirtualClock::new();
-    let lp = EventLoop::with_clock(clock.clone(), false);
+    let lp = EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
     lp.call_later(secs(1.0), || {});
     lp.call_later(secs(2.0), || {});
     clock.advance(secs(1.5));

@@ -1,15 +1,14 @@
 //! This chapter's loop: the ready queue, a timer heap, and a selector.
 
-use std::future::Future;
 use std::io;
 use std::ops::Deref;
 use std::rc::Rc;
 
-use ch03_ready_queue::{Core, Driver, RunError};
-use ch04_timers::{MonotonicClock, VirtualClock};
+use ch03_ready_queue::{Core, Driver, Recorder, Trace, Tracing, loop_methods};
+use ch04_timers::{Clock, MonotonicClock, VirtualClock};
 
 use crate::io_core::IoCore;
-use crate::trace::{Event, render_lines, render_mermaid};
+use crate::trace::{Event, render_mermaid};
 
 /// A single-threaded event loop with a ready queue, timers and I/O.
 ///
@@ -19,36 +18,47 @@ use crate::trace::{Event, render_lines, render_mermaid};
 #[derive(Debug)]
 pub struct EventLoop {
     io: Rc<IoCore>,
+    trace: Option<Trace<Event>>,
 }
 
 impl EventLoop {
     /// A loop on the real monotonic clock, without a trace.
     ///
     /// # Panics
-    /// If the OS refuses to create a selector (out of file descriptors).
+    /// If the OS refuses to create a selector (out of file descriptors); see
+    /// [`EventLoop::try_with_clock`].
     pub fn new() -> Self {
-        Self::try_new(false).expect("create the selector (epoll_create1/kqueue)")
+        Self::with_clock(MonotonicClock::new(), Tracing::Off)
     }
 
     /// A loop on the real clock, recording a trace.
     pub fn traced() -> Self {
-        Self::try_new(true).expect("create the selector (epoll_create1/kqueue)")
+        Self::with_clock(MonotonicClock::new(), Tracing::On)
     }
 
-    /// A loop on the real clock; fails if the OS refuses a selector.
-    pub fn try_new(traced: bool) -> io::Result<Self> {
-        Ok(Self {
-            io: IoCore::new(MonotonicClock::new(), false, traced)?,
-        })
+    /// A loop on a [`VirtualClock`]: a `select` with a timeout only looks, and the clock jumps
+    /// over the timeout when nothing is ready. For timer scenarios with exact times.
+    pub fn virtual_time() -> Self {
+        Self::with_clock(VirtualClock::new(), Tracing::Off)
     }
 
-    /// A traced loop on a [`VirtualClock`]: a `select` with a timeout only looks, and the clock
-    /// jumps over the timeout when nothing is ready. For timer scenarios with exact times.
+    /// A loop on a [`VirtualClock`], recording a trace.
     pub fn virtual_time_traced() -> Self {
-        Self {
-            io: IoCore::new(VirtualClock::new(), true, true)
-                .expect("create the selector (epoll_create1/kqueue)"),
-        }
+        Self::with_clock(VirtualClock::new(), Tracing::On)
+    }
+
+    /// A loop on `clock`, recording a trace if `tracing` is on.
+    pub fn with_clock(clock: impl Clock + 'static, tracing: Tracing) -> Self {
+        Self::try_with_clock(clock, tracing).expect("create the selector (epoll_create1/kqueue)")
+    }
+
+    /// [`EventLoop::with_clock`], or the OS's error if it refuses a selector.
+    pub fn try_with_clock(clock: impl Clock + 'static, tracing: Tracing) -> io::Result<Self> {
+        let trace = Trace::when(tracing);
+        Ok(Self {
+            io: IoCore::new(clock, Recorder::into_trace(trace.as_ref()))?,
+            trace,
+        })
     }
 
     /// A reference to the loop, for tasks and callbacks.
@@ -74,35 +84,10 @@ impl EventLoop {
         }
     }
     // ANCHOR_END: run_once
+}
 
-    /// See [`Driver::run_forever`].
-    pub fn run_forever(&self) -> Result<(), RunError> {
-        Driver::run_forever(self)
-    }
-
-    /// See [`Driver::run_until_complete`].
-    pub fn run_until_complete<F>(&self, future: F) -> Result<F::Output, RunError>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        Driver::run_until_complete(self, future)
-    }
-
-    /// The events recorded so far (empty if the loop does not trace).
-    pub fn events(&self) -> Vec<Event> {
-        self.io.events()
-    }
-
-    /// The trace as lines of text.
-    pub fn trace_lines(&self) -> Vec<String> {
-        render_lines(&self.events())
-    }
-
-    /// The trace as a mermaid sequence diagram.
-    pub fn trace_mermaid(&self) -> String {
-        render_mermaid(&self.events())
-    }
+impl EventLoop {
+    loop_methods!(event: Event, mermaid: render_mermaid);
 }
 
 impl Default for EventLoop {
@@ -114,7 +99,7 @@ impl Default for EventLoop {
 // ANCHOR: driver
 impl Driver for EventLoop {
     fn core(&self) -> &Rc<Core> {
-        self.io.timers().core()
+        self.io.core()
     }
 
     fn run_once(&self) {
@@ -123,11 +108,7 @@ impl Driver for EventLoop {
 
     /// Stalled only if nothing is ready, no timer is left, and no task waits for a socket.
     fn is_stalled(&self) -> bool {
-        let core = self.core();
-        core.ready_len() == 0
-            && !core.is_stopping()
-            && self.io.live_timers() == 0
-            && self.io.selector().waiting() == 0
+        self.io.is_idle()
     }
 }
 // ANCHOR_END: driver
@@ -143,7 +124,6 @@ impl Deref for EventLoop {
 impl Drop for EventLoop {
     /// Drops every task (their sockets deregister and close), then every timer left.
     fn drop(&mut self) {
-        self.io.timers().core().close();
-        self.io.timers().close();
+        self.io.close();
     }
 }

@@ -5,7 +5,6 @@
 //! `Deref`; registering sockets and waiting for them is new, and so is the step that an
 //! iteration adds: [`IoCore::poll_io`].
 
-use std::cell::RefCell;
 use std::fmt;
 use std::io;
 use std::ops::Deref;
@@ -14,17 +13,17 @@ use std::rc::Rc;
 use std::task::Waker;
 use std::time::Duration;
 
+use ch03_ready_queue::Recorder;
 use ch04_timers::{Clock, TimerCore};
 
-use crate::selector::{Interest, Key, Notifier, Selector};
+use crate::selector::{FdKey, Interest, Notifier, Selector};
 use crate::trace::Event;
 
 /// A loop's state with I/O: chapter 4's [`TimerCore`] and a [`Selector`].
 pub struct IoCore {
     timers: Rc<TimerCore>,
     selector: Selector,
-    virtual_time: bool,
-    events: Option<RefCell<Vec<Event>>>,
+    recorder: Recorder<Event>,
 }
 
 impl fmt::Debug for IoCore {
@@ -37,20 +36,15 @@ impl fmt::Debug for IoCore {
 }
 
 impl IoCore {
-    /// A loop state on `clock`. With `virtual_time`, `select` never blocks for a timeout: it
-    /// polls the OS without waiting and, if nothing is ready, jumps the clock over the timeout
-    /// (chapter 4's `VirtualTimeLoop` oracle does the same to CPython). `traced` turns the
-    /// trace on.
-    pub fn new(
-        clock: impl Clock + 'static,
-        virtual_time: bool,
-        traced: bool,
-    ) -> io::Result<Rc<Self>> {
+    /// A loop state on `clock`, recording into `recorder` (chapters 4 and 3 record through
+    /// it too). On a virtual clock, `select` never blocks for a timeout: it polls the OS
+    /// without waiting and, if nothing is ready, jumps the clock over the timeout (chapter 4's
+    /// `VirtualTimeLoop` oracle does the same to CPython). Fails if the OS refuses a selector.
+    pub fn new(clock: impl Clock + 'static, recorder: Recorder<Event>) -> io::Result<Rc<Self>> {
         Ok(Rc::new(Self {
-            timers: TimerCore::new(clock, traced),
+            timers: TimerCore::new(clock, recorder.inner()),
             selector: Selector::new()?,
-            virtual_time,
-            events: traced.then(RefCell::default),
+            recorder,
         }))
     }
 
@@ -65,7 +59,7 @@ impl IoCore {
     }
 
     /// Registers `fd` with the selector under `name` (see [`Selector::register`]).
-    pub fn register(&self, fd: BorrowedFd<'_>, name: &str) -> io::Result<Key> {
+    pub fn register(&self, fd: BorrowedFd<'_>, name: &str) -> io::Result<FdKey> {
         let key = self.selector.register(fd, name)?;
         self.record(|| Event::Registered {
             name: name.to_string(),
@@ -74,14 +68,14 @@ impl IoCore {
     }
 
     /// Deregisters `key`; its waiters are dropped.
-    pub fn deregister(&self, key: Key) {
+    pub fn deregister(&self, key: FdKey) {
         if let Some(name) = self.selector.deregister(key) {
             self.record(|| Event::Deregistered { name });
         }
     }
 
     /// Makes `waker` wait for `key` to be ready for `interest`: `add_reader` / `add_writer`.
-    pub fn add_waiter(&self, key: Key, interest: Interest, waker: &Waker) {
+    pub fn add_waiter(&self, key: FdKey, interest: Interest, waker: &Waker) {
         if self.selector.set_waiter(key, interest, waker) {
             self.record(|| Event::Waiting {
                 name: self.selector.name(key).unwrap_or_default(),
@@ -91,7 +85,7 @@ impl IoCore {
     }
 
     /// Removes the waiter for `interest` on `key`, if there is one: `remove_reader`.
-    pub fn remove_waiter(&self, key: Key, interest: Interest) {
+    pub fn remove_waiter(&self, key: FdKey, interest: Interest) {
         if self.selector.clear_waiter(key, interest) {
             self.record(|| Event::StoppedWaiting {
                 name: self.selector.name(key).unwrap_or_default(),
@@ -108,14 +102,14 @@ impl IoCore {
     pub fn poll_io(&self, timeout: Option<Duration>) {
         self.record(|| Event::SelectCalled { timeout });
         let os_timeout = match timeout {
-            Some(_) if self.virtual_time => Some(Duration::ZERO), // look, do not wait
+            Some(_) if self.timers.is_virtual_time() => Some(Duration::ZERO), // look, do not wait
             timeout => timeout,
         };
         let ready = self
             .selector
             .select(os_timeout)
             .unwrap_or_else(|e| panic!("the selector failed: {e}"));
-        if ready.is_empty() && self.virtual_time {
+        if ready.is_empty() && self.timers.is_virtual_time() {
             if let Some(timeout) = timeout {
                 self.timers.wait(timeout); // the virtual clock jumps over the timeout
             }
@@ -150,41 +144,21 @@ impl IoCore {
         self.selector.notifier()
     }
 
-    /// Records `event` if this loop traces, after chapter 4's (and 3's) events so far.
+    /// Records `event` if this loop traces.
     pub fn record(&self, event: impl FnOnce() -> Event) {
-        if let Some(events) = &self.events {
-            self.flush_timer_events(events);
-            events.borrow_mut().push(event());
-        }
+        self.recorder.record(event);
     }
 
-    fn flush_timer_events(&self, events: &RefCell<Vec<Event>>) {
-        let earlier = self.timers.events();
-        if !earlier.is_empty() {
-            self.timers.clear_events();
-            events
-                .borrow_mut()
-                .extend(earlier.into_iter().map(Event::Timers));
-        }
+    /// Whether an iteration now could do nothing: chapter 4's layer is idle (nothing ready,
+    /// no timer) and no task waits for a socket.
+    pub fn is_idle(&self) -> bool {
+        self.timers.is_idle() && self.selector.waiting() == 0
     }
 
-    /// The events recorded so far, in order (empty if the loop does not trace).
-    pub fn events(&self) -> Vec<Event> {
-        match &self.events {
-            Some(events) => {
-                self.flush_timer_events(events);
-                events.borrow().clone()
-            }
-            None => Vec::new(),
-        }
-    }
-
-    /// Forgets the events so far.
-    pub fn clear_events(&self) {
-        if let Some(events) = &self.events {
-            self.flush_timer_events(events);
-            events.borrow_mut().clear();
-        }
+    /// Closes the loop: chapter 4's layer closes (every task, then every timer). Dropping a
+    /// task drops its sockets, which deregister themselves.
+    pub fn close(&self) {
+        self.timers.close();
     }
 }
 

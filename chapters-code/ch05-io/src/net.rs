@@ -7,65 +7,22 @@
 //! (`Lib/asyncio/selector_events.py`), with a waker where they have a callback and a future.
 
 use std::cell::Cell;
-use std::future::poll_fn;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::rc::Rc;
-use std::task::Poll;
 use std::time::Duration;
 
 use rustix::net::{AddressFamily, SocketType};
 
 use crate::io_core::IoCore;
-use crate::selector::{Interest, Key};
+use crate::io_op::io_op;
+use crate::selector::{FdKey, Interest};
 
 /// The listen backlog: how many finished handshakes the kernel keeps for `accept`. asyncio's
 /// `start_server` defaults to 100; ours is larger so a thousand clients that connect at once
 /// never find the queue full (the kernel caps it at `net.core.somaxconn`).
 pub const BACKLOG: i32 = 1024;
-
-/// Removes a waiter when the operation that left it ends, finished or dropped (cancelled by
-/// `wait_for`, say): no stale waker stays with the selector.
-struct WaitGuard<'a> {
-    io: &'a IoCore,
-    key: Key,
-    interest: Interest,
-}
-
-impl Drop for WaitGuard<'_> {
-    fn drop(&mut self) {
-        self.io.remove_waiter(self.key, self.interest);
-    }
-}
-
-// ANCHOR: io_op
-/// Runs `op` until it does not return `WouldBlock`: try the system call; if it would block,
-/// leave this task's waker with the selector and return `Pending`; when the selector reports
-/// the fd ready, the task is woken and the next poll tries again. Works for any fd registered
-/// under `key` (pipes, Unix sockets), not only TCP.
-pub async fn io_op<R>(
-    io: &IoCore,
-    key: Key,
-    interest: Interest,
-    mut op: impl FnMut() -> io::Result<R>,
-) -> io::Result<R> {
-    let _guard = WaitGuard { io, key, interest };
-    poll_fn(|cx| {
-        loop {
-            match op() {
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    io.add_waiter(key, interest, cx.waker());
-                    return Poll::Pending;
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue, // EINTR: try again
-                result => return Poll::Ready(result),
-            }
-        }
-    })
-    .await
-}
-// ANCHOR_END: io_op
 
 fn socket_for(addr: &SocketAddr) -> io::Result<OwnedFd> {
     let family = match addr {
@@ -81,7 +38,7 @@ fn socket_for(addr: &SocketAddr) -> io::Result<OwnedFd> {
 #[derive(Debug)]
 pub struct TcpListener {
     io: Rc<IoCore>,
-    key: Key,
+    key: FdKey,
     name: String,
     accepted: Cell<u64>,
     inner: std::net::TcpListener,
@@ -128,7 +85,7 @@ impl TcpListener {
     }
 
     /// The selector key.
-    pub fn key(&self) -> Key {
+    pub fn key(&self) -> FdKey {
         self.key
     }
 
@@ -156,7 +113,7 @@ impl Drop for TcpListener {
 #[derive(Debug)]
 pub struct TcpStream {
     io: Rc<IoCore>,
-    key: Key,
+    key: FdKey,
     name: String,
     inner: std::net::TcpStream,
 }
@@ -295,7 +252,7 @@ impl TcpStream {
     }
 
     /// The selector key.
-    pub fn key(&self) -> Key {
+    pub fn key(&self) -> FdKey {
         self.key
     }
 
@@ -317,42 +274,4 @@ impl Drop for TcpStream {
     fn drop(&mut self) {
         self.io.deregister(self.key);
     }
-}
-
-/// Blocks this thread (not the loop: call it outside `run_once`) until `fd` is readable,
-/// without reading: `poll(2)`. For tests and examples that must know a peer's bytes have
-/// arrived before the next iteration.
-pub fn wait_readable(fd: impl AsFd) -> io::Result<()> {
-    use rustix::event::{PollFd, PollFlags, poll};
-    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
-    poll(&mut fds, None)?;
-    Ok(())
-}
-
-/// Raises this process's soft limit on open files (`RLIMIT_NOFILE`) to at least `needed`, up
-/// to the hard limit. Returns the new soft limit, or explains why it cannot.
-pub fn raise_fd_limit(needed: u64) -> Result<u64, String> {
-    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
-    let limit = getrlimit(Resource::Nofile);
-    let current = limit.current.unwrap_or(u64::MAX);
-    if current >= needed {
-        return Ok(current);
-    }
-    let hard = limit.maximum.unwrap_or(u64::MAX);
-    if hard < needed {
-        return Err(format!(
-            "{needed} file descriptors are needed, but the hard limit on open files is {hard} \
-             (`ulimit -Hn`); raise it (e.g. in /etc/security/limits.conf, or run in a shell \
-             with a higher `ulimit -n`)"
-        ));
-    }
-    setrlimit(
-        Resource::Nofile,
-        Rlimit {
-            current: Some(hard),
-            maximum: limit.maximum,
-        },
-    )
-    .map_err(|e| format!("setrlimit(RLIMIT_NOFILE, {hard}) failed: {e}"))?;
-    Ok(hard)
 }

@@ -21,14 +21,27 @@ use std::time::Duration;
 
 use mio::unix::SourceFd;
 use mio::{Events, Poll, Token};
+use slotmap::{Key as _, KeyData, SlotMap};
 
 /// The token of the cross-thread [`Notifier`]: never a registration's key.
 const NOTIFY_TOKEN: Token = Token(usize::MAX);
 
-/// A registration's key: asyncio's `SelectorKey`, reduced to its number. Keys are reused once
-/// deregistered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Key(pub usize);
+slotmap::new_key_type! {
+    /// A registration's key: asyncio's `SelectorKey`, reduced to a slot of the table and the
+    /// slot's version (as chapter 3's task keys), so a key kept after `deregister` never
+    /// reaches the socket that reuses the slot. It is also the registration's mio token.
+    pub struct FdKey;
+}
+
+/// The mio token for `key`: its slot and version, packed into the `usize` mio carries.
+fn token(key: FdKey) -> Token {
+    Token(usize::try_from(key.data().as_ffi()).expect("a 64-bit usize"))
+}
+
+/// The key a token came from.
+fn key_of(token: Token) -> FdKey {
+    KeyData::from_ffi(token.0 as u64).into()
+}
 
 /// Which direction a waiter waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +56,7 @@ pub enum Interest {
 #[derive(Debug)]
 pub struct Readiness {
     /// Its key.
-    pub key: Key,
+    pub key: FdKey,
     /// The name it was registered with (for traces; never an fd number).
     pub name: String,
     /// The kernel said: readable (or closed for reading, or an error).
@@ -63,17 +76,20 @@ struct Registration {
     writer: Option<Waker>,
 }
 
-#[derive(Default)]
-struct Table {
-    slots: Vec<Option<Registration>>,
-    free: Vec<usize>,
-    by_fd: HashMap<RawFd, usize>,
+impl Registration {
+    /// How many directions have a waiter: 0, 1 or 2.
+    fn waiters(&self) -> usize {
+        usize::from(self.reader.is_some()) + usize::from(self.writer.is_some())
+    }
 }
 
-impl Table {
-    fn get_mut(&mut self, key: Key) -> Option<&mut Registration> {
-        self.slots.get_mut(key.0).and_then(Option::as_mut)
-    }
+#[derive(Default)]
+struct Table {
+    registrations: SlotMap<FdKey, Registration>,
+    by_fd: HashMap<RawFd, FdKey>,
+    /// Waiters over all registrations, kept as they come and go: the loop asks every
+    /// iteration whether anyone waits, and the answer must not cost a walk of the table.
+    waiting: usize,
 }
 
 /// Wakes a selector blocked in `select` from any thread: `Poller::notify()` in the `polling`
@@ -127,11 +143,11 @@ impl Selector {
     /// until [`Selector::deregister`]. Refuses an fd that is already registered, as
     /// `selectors` raises `KeyError: ... is already registered`; epoll itself refuses a
     /// regular file (`EPERM`), and the error is passed on.
-    pub fn register(&self, fd: BorrowedFd<'_>, name: &str) -> io::Result<Key> {
+    pub fn register(&self, fd: BorrowedFd<'_>, name: &str) -> io::Result<FdKey> {
         let raw = fd.as_raw_fd();
         let mut table = self.table.borrow_mut();
-        if let Some(&index) = table.by_fd.get(&raw) {
-            let other = table.slots[index].as_ref().map_or("", |r| r.name.as_str());
+        if let Some(&key) = table.by_fd.get(&raw) {
+            let other = &table.registrations[key].name;
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 format!(
@@ -140,35 +156,34 @@ impl Selector {
                 ),
             ));
         }
-        let index = table.free.pop().unwrap_or(table.slots.len());
-        let interest = mio::Interest::READABLE | mio::Interest::WRITABLE;
-        self.poll
-            .borrow()
-            .registry()
-            .register(&mut SourceFd(&raw), Token(index), interest)?;
-        let registration = Registration {
+        let key = table.registrations.insert(Registration {
             fd: raw,
             name: name.to_string(),
             reader: None,
             writer: None,
-        };
-        if index == table.slots.len() {
-            table.slots.push(Some(registration));
-        } else {
-            table.slots[index] = Some(registration);
+        });
+        let interest = mio::Interest::READABLE | mio::Interest::WRITABLE;
+        let registered =
+            self.poll
+                .borrow()
+                .registry()
+                .register(&mut SourceFd(&raw), token(key), interest);
+        if let Err(error) = registered {
+            table.registrations.remove(key); // the kernel refused it: forget it again
+            return Err(error);
         }
-        table.by_fd.insert(raw, index);
-        Ok(Key(index))
+        table.by_fd.insert(raw, key);
+        Ok(key)
     }
     // ANCHOR_END: register
 
     /// Removes the registration at `key` (`epoll_ctl(EPOLL_CTL_DEL)`), dropping its waiters.
     /// Returns its name, or `None` if `key` was not registered.
-    pub fn deregister(&self, key: Key) -> Option<String> {
+    pub fn deregister(&self, key: FdKey) -> Option<String> {
         let mut table = self.table.borrow_mut();
-        let registration = table.slots.get_mut(key.0)?.take()?;
+        let registration = table.registrations.remove(key)?;
         table.by_fd.remove(&registration.fd);
-        table.free.push(key.0);
+        table.waiting -= registration.waiters();
         drop(table);
         // The fd is still open (its owner deregisters before closing it). If it were closed,
         // the kernel would have dropped it from the interest list already: nothing to undo.
@@ -183,9 +198,9 @@ impl Selector {
     /// Makes `waker` the waiter for `interest` on `key`, replacing any other (asyncio's
     /// `add_reader` replaces the previous callback too). Returns `false` if `waker` was
     /// already the waiter, or `key` is not registered.
-    pub fn set_waiter(&self, key: Key, interest: Interest, waker: &Waker) -> bool {
+    pub fn set_waiter(&self, key: FdKey, interest: Interest, waker: &Waker) -> bool {
         let mut table = self.table.borrow_mut();
-        let Some(registration) = table.get_mut(key) else {
+        let Some(registration) = table.registrations.get_mut(key) else {
             return false;
         };
         let slot = match interest {
@@ -195,21 +210,24 @@ impl Selector {
         if slot.as_ref().is_some_and(|w| w.will_wake(waker)) {
             return false;
         }
-        *slot = Some(waker.clone());
+        let was_empty = slot.replace(waker.clone()).is_none();
+        table.waiting += usize::from(was_empty);
         true
     }
 
     /// Removes the waiter for `interest` on `key` (asyncio's `remove_reader`). Returns
     /// whether there was one.
-    pub fn clear_waiter(&self, key: Key, interest: Interest) -> bool {
+    pub fn clear_waiter(&self, key: FdKey, interest: Interest) -> bool {
         let mut table = self.table.borrow_mut();
-        let Some(registration) = table.get_mut(key) else {
+        let Some(registration) = table.registrations.get_mut(key) else {
             return false;
         };
-        match interest {
+        let had_one = match interest {
             Interest::Read => registration.reader.take().is_some(),
             Interest::Write => registration.writer.take().is_some(),
-        }
+        };
+        table.waiting -= usize::from(had_one);
+        had_one
     }
 
     // ANCHOR: select
@@ -229,13 +247,14 @@ impl Selector {
             Err(e) => return Err(e),
         }
         let mut table = self.table.borrow_mut();
+        let table = &mut *table;
         let mut ready = Vec::new();
         for event in events.iter() {
             if event.token() == NOTIFY_TOKEN {
                 continue; // only there to end the wait
             }
-            let key = Key(event.token().0);
-            let Some(registration) = table.get_mut(key) else {
+            let key = key_of(event.token());
+            let Some(registration) = table.registrations.get_mut(key) else {
                 continue; // deregistered meanwhile
             };
             // An error or a hang-up wakes both sides: their next system call reports it.
@@ -247,6 +266,7 @@ impl Selector {
             if reader.is_none() && writer.is_none() {
                 continue; // nobody waits: the next read or write will just succeed
             }
+            table.waiting -= usize::from(reader.is_some()) + usize::from(writer.is_some());
             ready.push(Readiness {
                 key,
                 name: registration.name.clone(),
@@ -280,18 +300,12 @@ impl Selector {
 
     /// How many directions have a waiter, over all registrations.
     pub fn waiting(&self) -> usize {
-        self.table
-            .borrow()
-            .slots
-            .iter()
-            .flatten()
-            .map(|r| usize::from(r.reader.is_some()) + usize::from(r.writer.is_some()))
-            .sum()
+        self.table.borrow().waiting
     }
 
     /// The name `key` was registered with.
-    pub fn name(&self, key: Key) -> Option<String> {
+    pub fn name(&self, key: FdKey) -> Option<String> {
         let table = self.table.borrow();
-        table.slots.get(key.0)?.as_ref().map(|r| r.name.clone())
+        table.registrations.get(key).map(|r| r.name.clone())
     }
 }

@@ -1,13 +1,14 @@
 //! Traces: chapter 4's events (which wrap chapter 3's), plus what the selector did.
 //!
-//! As chapter 4's `TimerCore` does with chapter 3's events, the I/O core moves chapter 4's
-//! events so far into its own list before recording one of its own, so the order is kept.
+//! Every layer writes into the loop's one trace: chapter 4's recorder wraps its events (and
+//! chapter 3's, inside) in [`Event::Timers`] on the way, so they land in the order they
+//! happened.
 //! Traces name sockets by the names they were registered with, never by fd or port, so a
 //! trace of real sockets is the same on every run.
 
 use std::time::Duration;
 
-use ch03_ready_queue::{TaskLanes, mermaid_text};
+use ch03_ready_queue::{LoopEvent, TaskLanes, mermaid_text};
 use ch04_timers::fmt_time;
 
 use crate::selector::Interest;
@@ -100,16 +101,20 @@ impl std::fmt::Display for Event {
     }
 }
 
-/// One line of text per event, as compared by the tests.
-pub fn render_lines(events: &[Event]) -> Vec<String> {
-    events.iter().map(ToString::to_string).collect()
+pub use ch03_ready_queue::render_lines;
+
+impl<E: Into<ch04_timers::Event>> From<E> for Event {
+    fn from(event: E) -> Self {
+        Event::Timers(event.into())
+    }
 }
 
-/// Chapter 3's event inside, if it is one.
-fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
-    match event {
-        Event::Timers(ch04_timers::Event::Loop(e)) => Some(e),
-        _ => None,
+impl LoopEvent for Event {
+    fn loop_event(&self) -> Option<&ch03_ready_queue::Event> {
+        match self {
+            Event::Timers(e) => e.loop_event(),
+            _ => None,
+        }
     }
 }
 
@@ -120,7 +125,7 @@ fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
 /// so that a trace taken on the real clock renders the same on every run.
 pub fn render_mermaid(events: &[Event]) -> String {
     use ch04_timers::Event as T;
-    let mut lanes = TaskLanes::collect(events.iter().filter_map(loop_event));
+    let mut lanes = TaskLanes::collect(events.iter().filter_map(LoopEvent::loop_event));
     let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
     out += "    participant S as selector\n";
     out += &lanes.declare();

@@ -23,6 +23,6 @@ fn diagram_sleeping_in_the_selector() {
     lp.spawn_named("sleeper", async move {
         handle.sleep(Duration::from_millis(1500)).await;
     });
-    common::run_until_idle(&lp);
+    lp.run_until_idle();
     expect_file!["../../../src/generated/ch05-sleep.mmd"].assert_eq(&lp.trace_mermaid());
 }

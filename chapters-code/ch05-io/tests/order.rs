@@ -8,9 +8,8 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::Duration;
 
-use ch03_ready_queue::Driver;
 use ch05_io::{Event, EventLoop, TcpStream};
-use common::{Log, run_until_idle};
+use common::Log;
 
 #[test]
 fn the_timeout_is_zero_when_something_is_ready() {
@@ -68,7 +67,7 @@ fn on_the_real_clock_the_selector_does_not_return_before_the_timer() {
     let timer = lp.call_later_named("T", Duration::from_millis(50), move || {
         f.set(Some((h.time(), h.iteration())))
     });
-    run_until_idle(&lp);
+    lp.run_until_idle();
     let (at, iteration) = fired.get().expect("the timer fired");
     assert!(at >= timer.when());
     let events = lp.events();
@@ -113,14 +112,14 @@ fn io_callbacks_and_due_timers_join_the_same_snapshot_io_first() {
     });
     lp.run_once(); // the task waits to read
     client.write_all(b"hi").unwrap();
-    common::wait_readable(&watch);
+    ch05_io::wait_readable(&watch).expect("the client's bytes arrive");
     let (l, h) = (log.clone(), lp.handle());
     lp.call_later_named("T", Duration::ZERO, move || {
         l.borrow_mut()
             .push(format!("timer in iteration {}", h.iteration()))
     });
     lp.clear_events();
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         lp.trace_lines(),
         [
@@ -156,7 +155,7 @@ fn the_loop_is_not_stalled_while_a_task_waits_for_a_socket() {
         *d.borrow_mut() = true;
     });
     lp.run_once();
-    assert!(!Driver::is_stalled(&lp), "a reader waits: select may block");
+    assert!(!lp.is_stalled(), "a reader waits: select may block");
     assert_eq!(lp.selector().waiting(), 1);
 }
 

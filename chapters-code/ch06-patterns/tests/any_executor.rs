@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ch03_ready_queue::JoinErrorKind;
 use ch04_timers::EventLoop;
-use common::{run_until_idle, secs};
+use common::secs;
 use futures::StreamExt;
 use futures::future::{Either, join_all, select};
 use futures::stream::FuturesUnordered;
@@ -82,7 +82,7 @@ fn tokio_time_sleep_on_our_loop_panics_it_needs_tokios_runtime() {
     let task = lp.spawn(async {
         tokio::time::sleep(Duration::from_secs(1)).await;
     });
-    run_until_idle(&lp);
+    lp.run_until_idle();
     let error = task.try_take().expect("done").expect_err("it panicked");
     match error.kind {
         JoinErrorKind::Panicked(message) => assert_eq!(message, NO_RUNTIME),
@@ -96,7 +96,7 @@ fn tokio_net_on_our_loop_panics_too() {
     let task = lp.spawn(async {
         let _socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await;
     });
-    run_until_idle(&lp);
+    lp.run_until_idle();
     let error = task.try_take().expect("done").expect_err("it panicked");
     assert_eq!(error.panic_message(), Some(NO_RUNTIME));
 }

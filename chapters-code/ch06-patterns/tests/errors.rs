@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use ch04_timers::EventLoop;
 use ch06_patterns::{gather, gather_settled};
-use common::{DropGuard, Log, run_until_idle, secs};
+use common::{DropGuard, Log, secs};
 
 #[test]
 fn gather_returns_the_first_error_and_does_not_cancel_the_others() {
@@ -45,7 +45,7 @@ fn gather_returns_the_first_error_and_does_not_cancel_the_others() {
         "the sibling is still running"
     );
     assert_eq!(lp.task_count(), 1, "and still in the loop");
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         *log.borrow(),
         [

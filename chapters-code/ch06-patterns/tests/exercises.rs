@@ -12,7 +12,7 @@ use ch04_timers::{EventLoop, TimeoutError};
 use ch06_patterns::exercises::ex1_gather_limited::gather_limited;
 use ch06_patterns::exercises::ex2_first_completed::first_completed;
 use ch06_patterns::exercises::ex3_retry_with_timeout::retry_with_timeout;
-use common::{DropGuard, Gauge, Log, run_until_idle, secs};
+use common::{DropGuard, Gauge, Log, secs};
 
 // ---- Exercise 1: gather_limited -----------------------------------------------------------
 
@@ -108,7 +108,7 @@ fn ex2_the_first_to_finish_wins_and_the_others_keep_running() {
         "the 1 s job, at index 1, finished first"
     );
     assert_eq!(pending, 2, "the two others are returned as pending");
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         *log.borrow(),
         ["1 s job finished", "2 s job finished", "3 s job finished"],

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use ch04_timers::EventLoop;
 use ch06_patterns::{Semaphore, gather};
-use common::{Gauge, Log, run_until_idle, secs};
+use common::{Gauge, Log, secs};
 
 /// Six 1 s jobs behind a semaphore of `n`; returns the peak and the time it took.
 fn six_jobs(n: usize) -> (usize, std::time::Duration) {
@@ -54,7 +54,7 @@ fn waiters_are_served_first_come_first_served() {
             h.sleep(secs(1.0)).await;
         });
     }
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(*log.borrow(), ["a at 0ns", "b at 1s", "c at 2s", "d at 3s"]);
     assert_eq!(sem.available_permits(), 1, "every permit came back");
 }
@@ -75,7 +75,7 @@ fn a_cancelled_waiter_leaves_the_queue_and_loses_nothing() {
     }
     lp.run_once(); // a holds the permit; b and c queue
     assert!(tasks[1].cancel(), "b gives up waiting");
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(*log.borrow(), ["a at 0ns", "c at 1s"]);
     assert_eq!(sem.available_permits(), 1);
 }
@@ -109,7 +109,7 @@ fn a_waiter_cancelled_after_being_granted_passes_the_permit_on() {
         tasks[0].cancel(),
         "b is cancelled with the permit in its hands"
     );
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(*log.borrow(), ["c at 0ns"], "c got the permit b never took");
     assert_eq!(sem.available_permits(), 1, "and gave it back");
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use ch04_timers::{EventLoop, VirtualClock};
 use ch06_patterns::gather;
 use ch06_patterns::scenarios::{concurrent_sleeps, sequential_sleeps};
-use common::{Log, run_until_idle, secs};
+use common::{Log, secs};
 
 #[test]
 fn await_in_a_loop_is_sequential_the_times_add_up() {
@@ -86,7 +86,7 @@ fn a_task_whose_handle_is_dropped_runs_to_the_end_the_loop_owns_it() {
             .push(format!("finished at {:?}", handle.time()));
     })); // no reference kept anywhere but in the loop's task table
     assert_eq!(lp.task_count(), 1);
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(*log.borrow(), ["finished at 1s"]);
 }
 
@@ -127,7 +127,7 @@ fn sleep_yields_while_one_task_sleeps_another_runs() {
     });
     let (h, l) = (lp.handle(), log.clone());
     lp.spawn(async move { l.borrow_mut().push(format!("B runs at {:?}", h.time())) });
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         *log.borrow(),
         ["A sleeps at 0ns", "B runs at 0ns", "A wakes at 1s"]
@@ -139,7 +139,7 @@ fn blocking_code_does_not_yield_the_other_task_waits_for_it() {
     // "Blocking" on a virtual clock: the task moves time forward without returning to the loop,
     // as `time.sleep(1)` or a second of CPU work would.
     let clock = VirtualClock::new();
-    let lp = EventLoop::with_clock(clock.clone(), false);
+    let lp = EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
     let log: Rc<RefCell<Vec<String>>> = Rc::default();
     let (h, l) = (lp.handle(), log.clone());
     lp.spawn(async move {
@@ -149,7 +149,7 @@ fn blocking_code_does_not_yield_the_other_task_waits_for_it() {
     });
     let (h, l) = (lp.handle(), log.clone());
     lp.spawn(async move { l.borrow_mut().push(format!("B runs at {:?}", h.time())) });
-    run_until_idle(&lp);
+    lp.run_until_idle();
     assert_eq!(
         *log.borrow(),
         ["A blocks at 0ns", "A done at 1s", "B runs at 1s"]

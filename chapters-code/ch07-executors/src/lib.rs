@@ -8,7 +8,7 @@
 //! - [`pool`]: a [`ThreadPool`] and the [`JobHandle`] its `submit` returns;
 //! - [`threadsafe`]: the inbox other threads write to, and the [`LoopHandle`] they hold
 //!   (`call_soon_threadsafe`), woken through chapter 5's `Notifier`;
-//! - [`core`]: [`ThreadedCore`], chapter 5's `IoCore` plus the inbox and a default pool,
+//! - [`threaded_core`]: [`ThreadedCore`], chapter 5's `IoCore` plus the inbox and a default pool,
 //!   with `run_in_executor` and `to_thread`;
 //! - [`event_loop`]: this chapter's [`EventLoop`] and its `run_once`;
 //! - [`scenarios`]: the round trip the chapter's diagram is drawn from;
@@ -17,16 +17,16 @@
 //! A task's waker now works from any thread: chapter 3's `Core::set_remote_wake` hook, which
 //! this loop installs, carries the task to the loop's thread through the same inbox.
 
-pub mod core;
 pub mod event_loop;
 pub mod pool;
 pub mod scenarios;
+pub mod threaded_core;
 pub mod threadsafe;
 pub mod trace;
 
-pub use crate::core::{ExecutorFuture, ThreadedCore};
 pub use crate::event_loop::EventLoop;
 pub use crate::pool::{JobError, JobHandle, SubmitError, ThreadPool};
+pub use crate::threaded_core::{ExecutorFuture, ThreadedCore};
 pub use crate::threadsafe::{LoopClosed, LoopHandle};
 pub use crate::trace::{Event, render_lines, render_mermaid};
 

@@ -7,13 +7,14 @@
 //! worker thread*. `shutdown(wait=True)` lets the queued jobs finish and joins the threads;
 //! `submit` after it raises `RuntimeError('cannot schedule new futures after shutdown')`.
 
-use std::any::Any;
 use std::collections::VecDeque;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use ch03_ready_queue::panic_message;
 
 type Job = Box<dyn FnOnce() + Send>;
 type DoneCallback = Box<dyn FnOnce() + Send>;
@@ -50,17 +51,6 @@ impl fmt::Display for SubmitError {
 }
 
 impl std::error::Error for SubmitError {}
-
-/// The message of a caught panic.
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_string()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "a panic with a non-string payload".to_string()
-    }
-}
 
 struct JobState<T> {
     result: Option<Result<T, JobError>>,

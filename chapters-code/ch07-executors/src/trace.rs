@@ -4,7 +4,9 @@
 //! up when the loop takes it out of the inbox, on the loop's thread, so a trace is the same
 //! on every run however the threads were scheduled.
 
-use ch03_ready_queue::{TaskLanes, mermaid_text};
+use ch03_ready_queue::{LoopEvent, TaskLanes, mermaid_text};
+
+pub use ch03_ready_queue::render_lines;
 
 /// One thing the loop did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,16 +36,18 @@ impl std::fmt::Display for Event {
     }
 }
 
-/// One line of text per event, as compared by the tests.
-pub fn render_lines(events: &[Event]) -> Vec<String> {
-    events.iter().map(ToString::to_string).collect()
+impl<E: Into<ch05_io::Event>> From<E> for Event {
+    fn from(event: E) -> Self {
+        Event::Io(event.into())
+    }
 }
 
-/// Chapter 3's event inside, if it is one.
-fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
-    match event {
-        Event::Io(ch05_io::Event::Timers(ch04_timers::Event::Loop(e))) => Some(e),
-        _ => None,
+impl LoopEvent for Event {
+    fn loop_event(&self) -> Option<&ch03_ready_queue::Event> {
+        match self {
+            Event::Io(e) => e.loop_event(),
+            _ => None,
+        }
     }
 }
 
@@ -52,13 +56,13 @@ fn loop_event(event: &Event) -> Option<&ch03_ready_queue::Event> {
 /// then one participant per task. What came from another thread is a message from it to the
 /// loop; a `select` is a message to the selector, with its timeout as what it means.
 pub fn render_mermaid(events: &[Event]) -> String {
-    let mut lanes = TaskLanes::collect(events.iter().filter_map(loop_event));
+    let mut lanes = TaskLanes::collect(events.iter().filter_map(LoopEvent::loop_event));
     let mut out = String::from("sequenceDiagram\n    participant W as pool thread\n");
     out += "    participant L as loop\n    participant S as selector\n";
     out += &lanes.declare();
     for event in events {
         let sender = lanes.sender();
-        let line = match (event, loop_event(event)) {
+        let line = match (event, event.loop_event()) {
             (_, Some(e)) => lanes.line(e),
             (Event::Submitted { job }, _) => format!("{sender}-)W: submit {job}"),
             (Event::FromThread { what }, _) => {

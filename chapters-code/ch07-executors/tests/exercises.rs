@@ -132,7 +132,7 @@ fn ex2_never_more_than_limit_jobs_in_flight_and_every_result_arrives() {
 #[test]
 fn ex3_reports_only_the_callbacks_slower_than_the_threshold() {
     let clock = VirtualClock::new();
-    let lp = ch04_timers::EventLoop::with_clock(clock.clone(), false);
+    let lp = ch04_timers::EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
     let detector = BlockingDetector::new(lp.handle(), Duration::from_millis(100));
     for (label, ms) in [("quick", 5), ("slow", 250), ("ok", 100), ("slower", 400)] {
         let clock = clock.clone();

@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use ch03_ready_queue::Driver;
 use ch04_timers::EventLoop;
 
 pub type Log = Rc<RefCell<Vec<String>>>;
@@ -13,13 +12,6 @@ pub type Log = Rc<RefCell<Vec<String>>>;
 /// `secs(1.5)` is 1.5 s.
 pub fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
-}
-
-/// Runs iterations until nothing is ready and no timer is left.
-pub fn run_until_idle(lp: &EventLoop) {
-    while !Driver::is_stalled(lp) {
-        lp.run_once();
-    }
 }
 
 /// Two tasks sleep 1 s and 2 s at the same time; returns the loop and the times they woke.
@@ -33,7 +25,7 @@ pub fn two_sleepers_scenario() -> (EventLoop, Vec<(String, Duration)>) {
             woke.borrow_mut().push((name.to_string(), handle.time()));
         });
     }
-    run_until_idle(&lp);
+    lp.run_until_idle();
     let woke = woke.borrow().clone();
     (lp, woke)
 }

@@ -4,10 +4,8 @@
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::os::fd::AsFd;
 use std::rc::Rc;
 
-use ch03_ready_queue::Driver;
 use ch05_io::{EventLoop, TcpListener};
 
 pub type Log = Rc<RefCell<Vec<String>>>;
@@ -15,21 +13,6 @@ pub type Log = Rc<RefCell<Vec<String>>>;
 /// 127.0.0.1, any free port.
 pub fn any_port() -> SocketAddr {
     (Ipv4Addr::LOCALHOST, 0).into()
-}
-
-/// Runs iterations until nothing is ready, no timer is left and no task waits for a socket.
-pub fn run_until_idle(lp: &EventLoop) {
-    while !Driver::is_stalled(lp) {
-        lp.run_once();
-    }
-}
-
-/// Blocks (outside the loop) until `fd` is readable, without reading: so that a test knows
-/// the kernel has delivered what a peer sent before it runs the next iteration.
-pub fn wait_readable(fd: impl AsFd) {
-    use rustix::event::{PollFd, PollFlags, poll};
-    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
-    poll(&mut fds, None).expect("poll(2)");
 }
 
 /// A connected pair of std streams on loopback: (client, server side).

@@ -5,22 +5,12 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use ch03_ready_queue::Driver;
-use ch04_timers::EventLoop;
-
 /// A shared list of what happened, in order.
 pub type Log = Rc<RefCell<Vec<String>>>;
 
 /// `secs(1.5)` is 1.5 s.
 pub fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
-}
-
-/// Runs iterations until nothing is ready and no timer is left.
-pub fn run_until_idle(lp: &EventLoop) {
-    while !Driver::is_stalled(lp) {
-        lp.run_once();
-    }
 }
 
 /// Logs `"<name> dropped"` when dropped: shows when a future is cancelled.

@@ -12,7 +12,7 @@ use std::ops::Deref;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
-use ch03_ready_queue::{Core, Label};
+use ch03_ready_queue::{Core, Label, Recorder};
 
 use crate::clock::Clock;
 use crate::heap::{Purge, Timer, TimerHeap, TimerKey};
@@ -23,7 +23,7 @@ pub struct TimerCore {
     core: Rc<Core>,
     heap: RefCell<TimerHeap>,
     clock: Box<dyn Clock>,
-    events: Option<RefCell<Vec<Event>>>,
+    recorder: Recorder<Event>,
 }
 
 impl fmt::Debug for TimerCore {
@@ -68,13 +68,14 @@ impl TimerHandle {
 }
 
 impl TimerCore {
-    /// A loop state on this thread, with `clock`; `traced` turns the trace on.
-    pub fn new(clock: impl Clock + 'static, traced: bool) -> Rc<Self> {
+    /// A loop state on this thread, with `clock`, recording into `recorder` (chapter 3's
+    /// core records through it too, its events wrapped as [`Event::Loop`]).
+    pub fn new(clock: impl Clock + 'static, recorder: Recorder<Event>) -> Rc<Self> {
         Rc::new(Self {
-            core: Core::new(traced),
+            core: Core::new(recorder.inner()),
             heap: RefCell::new(TimerHeap::new()),
             clock: Box::new(clock),
-            events: traced.then(RefCell::default),
+            recorder,
         })
     }
 
@@ -86,6 +87,11 @@ impl TimerCore {
     /// The loop's time: asyncio's `loop.time()`.
     pub fn time(&self) -> Duration {
         self.clock.now()
+    }
+
+    /// Whether the loop's clock is virtual: waiting for a timer costs no real time.
+    pub fn is_virtual_time(&self) -> bool {
+        self.clock.is_virtual()
     }
 
     // ANCHOR: call_at
@@ -215,45 +221,21 @@ impl TimerCore {
         self.heap.borrow().live()
     }
 
-    /// Records `event` if this loop traces, after the core's events so far.
+    /// Records `event` if this loop traces.
     pub fn record(&self, event: impl FnOnce() -> Event) {
-        if let Some(events) = &self.events {
-            self.flush_core_events(events);
-            events.borrow_mut().push(event());
-        }
+        self.recorder.record(event);
     }
 
-    fn flush_core_events(&self, events: &RefCell<Vec<Event>>) {
-        if let Some(trace) = self.core.trace() {
-            let earlier = trace.events();
-            trace.clear();
-            events
-                .borrow_mut()
-                .extend(earlier.into_iter().map(Event::Loop));
-        }
+    /// Whether an iteration now could do nothing: chapter 3's core is idle and no timer is
+    /// left to wait for.
+    pub fn is_idle(&self) -> bool {
+        self.core.is_idle() && self.live_timers() == 0
     }
 
-    /// The events recorded so far, in order (empty if the loop does not trace).
-    pub fn events(&self) -> Vec<Event> {
-        match &self.events {
-            Some(events) => {
-                self.flush_core_events(events);
-                events.borrow().clone()
-            }
-            None => Vec::new(),
-        }
-    }
-
-    /// Forgets the events so far.
-    pub fn clear_events(&self) {
-        if let Some(events) = &self.events {
-            self.flush_core_events(events);
-            events.borrow_mut().clear();
-        }
-    }
-
-    /// Drops every timer without running it (what dropping the loop does).
+    /// Closes the loop: chapter 3's core first (every task is dropped, and their sleeps cancel
+    /// their timers), then every timer left, without running anything.
     pub fn close(&self) {
+        self.core.close();
         let timers = self.heap.borrow_mut().drain();
         drop(timers); // outside the borrow: a callback's captures may cancel timers as they go
     }

@@ -1,7 +1,7 @@
 //! [`ThreadedCore`]: chapter 5's `IoCore` plus an inbox that other threads may write to, a
 //! default thread pool, and the futures that bring a pool's results back to the loop.
 
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::{Cell, OnceCell};
 use std::fmt;
 use std::future::Future;
 use std::io;
@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
+use ch03_ready_queue::Recorder;
 use ch04_timers::Clock;
 use ch05_io::IoCore;
 
@@ -26,8 +27,7 @@ pub struct ThreadedCore {
     shared: Arc<Shared>,
     default_pool: OnceCell<ThreadPool>,
     next_job: Cell<u64>,
-    virtual_time: bool,
-    events: Option<RefCell<Vec<Event>>>,
+    recorder: Recorder<Event>,
 }
 
 impl fmt::Debug for ThreadedCore {
@@ -40,18 +40,14 @@ impl fmt::Debug for ThreadedCore {
 
 impl ThreadedCore {
     // ANCHOR: new
-    /// A loop state on `clock` (see chapter 5's `IoCore::new`), with its inbox, and chapter
-    /// 3's remote-wake hook installed: a task's waker woken on another thread leaves the task's
-    /// key in the inbox and wakes the selector.
-    pub fn new(
-        clock: impl Clock + 'static,
-        virtual_time: bool,
-        traced: bool,
-    ) -> io::Result<Rc<Self>> {
-        let io = IoCore::new(clock, virtual_time, traced)?;
+    /// A loop state on `clock` (see chapter 5's `IoCore::new`), recording into `recorder`,
+    /// with its inbox, and chapter 3's remote-wake hook installed: a task's waker woken on
+    /// another thread leaves the task's key in the inbox and wakes the selector.
+    pub fn new(clock: impl Clock + 'static, recorder: Recorder<Event>) -> io::Result<Rc<Self>> {
+        let io = IoCore::new(clock, recorder.inner())?;
         let shared = Shared::new(io.notifier()?);
         let inbox = Arc::downgrade(&shared); // weak: the hook must not keep a dead loop alive
-        io.timers().core().set_remote_wake(Box::new(move |key| {
+        io.set_remote_wake(Box::new(move |key| {
             if let Some(shared) = inbox.upgrade() {
                 let _ = shared.post(Item::Wake(key));
             }
@@ -61,8 +57,7 @@ impl ThreadedCore {
             shared,
             default_pool: OnceCell::new(),
             next_job: Cell::new(1),
-            virtual_time,
-            events: traced.then(RefCell::default),
+            recorder,
         }))
     }
     // ANCHOR_END: new
@@ -89,11 +84,6 @@ impl ThreadedCore {
         Arc::strong_count(&self.shared) > 1
     }
 
-    /// Whether `select` only looks and never waits (a virtual clock).
-    pub fn is_virtual_time(&self) -> bool {
-        self.virtual_time
-    }
-
     pub(crate) fn set_parked(&self, parked: bool) {
         self.shared.set_parked(parked);
     }
@@ -105,7 +95,6 @@ impl ThreadedCore {
     pub fn drain_inbox(&self) -> usize {
         let items = self.shared.take_all();
         let count = items.len();
-        let core = self.io.timers().core();
         for item in items {
             match item {
                 Item::Callback { label, run } => {
@@ -118,13 +107,13 @@ impl ThreadedCore {
                     self.record(|| Event::FromThread {
                         what: "task waker".into(),
                     });
-                    core.wake_from_remote(key);
+                    self.io.wake_from_remote(key);
                 }
                 Item::Stop => {
                     self.record(|| Event::FromThread {
                         what: "stop".into(),
                     });
-                    core.stop();
+                    self.io.stop();
                 }
             }
         }
@@ -184,47 +173,30 @@ impl ThreadedCore {
             .get_or_init(|| ThreadPool::with_prefix("asyncio", ThreadPool::default_size()))
     }
 
-    pub(crate) fn shutdown_default_pool(&self) {
+    /// Records `event` if this loop traces.
+    pub fn record(&self, event: impl FnOnce() -> Event) {
+        self.recorder.record(event);
+    }
+
+    /// Whether nothing at all can happen: chapter 5's layer is idle (nothing ready, no timer,
+    /// no socket waited for), the inbox is empty, no task is alive (another thread may wake
+    /// it) and no [`LoopHandle`] is held outside (another thread may post). Every part costs
+    /// O(1): the loop asks before every iteration.
+    pub fn is_idle(&self) -> bool {
+        self.io.is_idle()
+            && self.inbox_is_empty()
+            && self.task_count() == 0
+            && !self.has_threadsafe_handles()
+    }
+
+    /// Closes the loop: chapter 5's layer (every task, then every timer), then the inbox
+    /// (`call_soon_threadsafe` now fails), then the default pool, waiting for its jobs
+    /// (asyncio.run's `shutdown_default_executor`).
+    pub fn close(&self) {
+        self.io.close();
         self.shared.close();
         if let Some(pool) = self.default_pool.get() {
-            pool.shutdown(); // asyncio.run: loop.shutdown_default_executor()
-        }
-    }
-
-    /// Records `event` if this loop traces, after chapter 5's events so far.
-    pub fn record(&self, event: impl FnOnce() -> Event) {
-        if let Some(events) = &self.events {
-            self.flush_io_events(events);
-            events.borrow_mut().push(event());
-        }
-    }
-
-    fn flush_io_events(&self, events: &RefCell<Vec<Event>>) {
-        let earlier = self.io.events();
-        if !earlier.is_empty() {
-            self.io.clear_events();
-            events
-                .borrow_mut()
-                .extend(earlier.into_iter().map(Event::Io));
-        }
-    }
-
-    /// The events recorded so far, in order (empty if the loop does not trace).
-    pub fn events(&self) -> Vec<Event> {
-        match &self.events {
-            Some(events) => {
-                self.flush_io_events(events);
-                events.borrow().clone()
-            }
-            None => Vec::new(),
-        }
-    }
-
-    /// Forgets the events so far.
-    pub fn clear_events(&self) {
-        if let Some(events) = &self.events {
-            self.flush_io_events(events);
-            events.borrow_mut().clear();
+            pool.shutdown();
         }
     }
 }
