@@ -10,7 +10,7 @@
 //! - [`io_core`]: [`IoCore`], chapter 4's `TimerCore` plus a selector, with the step an
 //!   iteration adds: [`IoCore::poll_io`];
 //! - [`event_loop`]: this chapter's [`EventLoop`] and its `run_once`;
-//! - [`io_op`]: [`io_op`], try the system call, wait for readiness only on `WouldBlock`;
+//! - [`mod@io_op`]: [`fn@io_op`], try the system call, wait for readiness only on `WouldBlock`;
 //! - [`net`]: non-blocking [`TcpListener`] and [`TcpStream`] whose operations are futures;
 //! - [`sys`]: waiting for an fd outside the loop, and the open-files limit;
 //! - [`echo`]: an echo server and client;
