@@ -1,11 +1,10 @@
 //! This chapter's loop: the ready queue and a timer heap.
 
-use std::ops::Deref;
 use std::rc::Rc;
 
-use ch03_ready_queue::{Core, Driver, Recorder, Trace, Tracing, loop_methods};
+use ch03_ready_queue::{Recorder, Trace, Tracing};
 
-use crate::clock::{Clock, MonotonicClock, VirtualClock};
+use crate::clock::Clock;
 use crate::timer_core::TimerCore;
 use crate::trace::{Event, render_mermaid};
 
@@ -13,40 +12,15 @@ use crate::trace::{Event, render_mermaid};
 ///
 /// It dereferences to its [`TimerCore`] (as an `Rc<TimerCore>`), where `call_later`,
 /// `call_at`, `sleep` and `wait_for` live, and through it to chapter 3's `Core` (`call_soon`,
-/// `spawn`, `stop`). `run_forever` and `run_until_complete` come from chapter 3's [`Driver`].
+/// `spawn`, `stop`). `run_forever` and `run_until_complete` come from chapter 3's
+/// [`Driver`](ch03_ready_queue::Driver).
 #[derive(Debug)]
 pub struct EventLoop {
     timers: Rc<TimerCore>,
     trace: Option<Trace<Event>>,
 }
 
-impl Default for EventLoop {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl EventLoop {
-    /// A loop on the real monotonic clock, without a trace.
-    pub fn new() -> Self {
-        Self::with_clock(MonotonicClock::new(), Tracing::Off)
-    }
-
-    /// A loop on the real monotonic clock, recording a trace.
-    pub fn traced() -> Self {
-        Self::with_clock(MonotonicClock::new(), Tracing::On)
-    }
-
-    /// A loop on a fresh [`VirtualClock`] at time 0: waiting for a timer takes no time.
-    pub fn virtual_time() -> Self {
-        Self::with_clock(VirtualClock::new(), Tracing::Off)
-    }
-
-    /// A loop on a fresh [`VirtualClock`], recording a trace.
-    pub fn virtual_time_traced() -> Self {
-        Self::with_clock(VirtualClock::new(), Tracing::On)
-    }
-
     /// A loop on `clock`, recording a trace if `tracing` is on.
     pub fn with_clock(clock: impl Clock + 'static, tracing: Tracing) -> Self {
         let trace = Trace::when(tracing);
@@ -54,11 +28,6 @@ impl EventLoop {
             timers: TimerCore::new(clock, Recorder::into_trace(trace.as_ref())),
             trace,
         }
-    }
-
-    /// A reference to the loop, for callbacks and tasks to schedule more work.
-    pub fn handle(&self) -> Rc<TimerCore> {
-        self.timers.clone()
     }
 
     // ANCHOR: run_once
@@ -97,39 +66,84 @@ impl EventLoop {
     // ANCHOR_END: run_once_notes_order
 }
 
-impl EventLoop {
-    loop_methods!(event: Event, mermaid: render_mermaid);
-}
+crate::layered_event_loop!(EventLoop {
+    timers: TimerCore,
+    event: Event,
+    mermaid: render_mermaid
+});
 
-// ANCHOR: driver
-impl Driver for EventLoop {
-    fn core(&self) -> &Rc<Core> {
-        self.timers.core()
-    }
+/// Writes what every loop from this chapter on has besides its `with_clock` and its
+/// `run_once`, the same in chapters 4, 5 and 7: the constructors on the real and the virtual
+/// clock, `handle`, chapter 3's [`loop_methods!`](ch03_ready_queue::loop_methods) (so no
+/// reader needs to import [`Driver`](ch03_ready_queue::Driver)), and the traits that tie the
+/// loop to its outermost layer. Each layer answers for the ones below it: the loop is stalled
+/// when its layer `is_idle`, and dropping the loop `close`s its layer.
+#[macro_export]
+macro_rules! layered_event_loop {
+    ($loop:ident { $field:ident: $layer:ty, event: $event:ty, mermaid: $render:path }) => {
+        impl $loop {
+            /// A loop on the real monotonic clock, without a trace.
+            pub fn new() -> Self {
+                Self::with_clock($crate::MonotonicClock::new(), $crate::ch03::Tracing::Off)
+            }
 
-    fn run_once(&self) {
-        EventLoop::run_once(self);
-    }
+            /// A loop on the real monotonic clock, recording a trace.
+            pub fn traced() -> Self {
+                Self::with_clock($crate::MonotonicClock::new(), $crate::ch03::Tracing::On)
+            }
 
-    /// Stalled only if nothing is ready *and* no timer is left to wait for.
-    fn is_stalled(&self) -> bool {
-        self.timers.is_idle()
-    }
-}
-// ANCHOR_END: driver
+            /// A loop on a fresh `VirtualClock` at time 0: waiting for a timer takes no time.
+            pub fn virtual_time() -> Self {
+                Self::with_clock($crate::VirtualClock::new(), $crate::ch03::Tracing::Off)
+            }
 
-impl Deref for EventLoop {
-    type Target = Rc<TimerCore>;
+            /// A loop on a fresh `VirtualClock`, recording a trace.
+            pub fn virtual_time_traced() -> Self {
+                Self::with_clock($crate::VirtualClock::new(), $crate::ch03::Tracing::On)
+            }
 
-    fn deref(&self) -> &Rc<TimerCore> {
-        &self.timers
-    }
-}
+            /// A reference to the loop, for callbacks and tasks to schedule more work.
+            pub fn handle(&self) -> ::std::rc::Rc<$layer> {
+                self.$field.clone()
+            }
 
-impl Drop for EventLoop {
-    /// Drops every task (their destructors run, their sleeps cancel their timers), then every
-    /// timer that is left, without running anything.
-    fn drop(&mut self) {
-        self.timers.close();
-    }
+            $crate::ch03::loop_methods!(event: $event, mermaid: $render);
+        }
+
+        impl Default for $loop {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl $crate::ch03::Driver for $loop {
+            fn core(&self) -> &::std::rc::Rc<$crate::ch03::Core> {
+                self.$field.core()
+            }
+
+            fn run_once(&self) {
+                $loop::run_once(self);
+            }
+
+            fn is_stalled(&self) -> bool {
+                self.$field.is_idle()
+            }
+        }
+
+        impl ::std::ops::Deref for $loop {
+            type Target = ::std::rc::Rc<$layer>;
+
+            fn deref(&self) -> &Self::Target {
+                &self.$field
+            }
+        }
+
+        impl Drop for $loop {
+            /// Closes the loop's layer, which closes the ones below it first: every task is
+            /// dropped (their destructors run), then every timer, without running anything.
+            fn drop(&mut self) {
+                self.$field.close();
+            }
+        }
+    };
 }

@@ -18,6 +18,10 @@
 //! Times are [`std::time::Duration`]s since the clock's origin (the loop's `time()`), so a
 //! virtual clock gives exact answers: three sleeps of 1, 2 and 3 s end at exactly 6 s.
 
+// Chapter 3's crate, for the paths inside `layered_event_loop!`.
+#[doc(hidden)]
+pub use ch03_ready_queue as ch03;
+
 pub mod clock;
 pub mod event_loop;
 pub mod heap;

@@ -1,11 +1,11 @@
 //! This chapter's loop: the ready queue, a timer heap, and a selector.
 
 use std::io;
-use std::ops::Deref;
+
 use std::rc::Rc;
 
-use ch03_ready_queue::{Core, Driver, Recorder, Trace, Tracing, loop_methods};
-use ch04_timers::{Clock, MonotonicClock, VirtualClock};
+use ch03_ready_queue::{Recorder, Trace, Tracing};
+use ch04_timers::Clock;
 
 use crate::io_core::IoCore;
 use crate::trace::{Event, render_mermaid};
@@ -14,7 +14,7 @@ use crate::trace::{Event, render_mermaid};
 ///
 /// It dereferences to its [`IoCore`] (as an `Rc<IoCore>`), and through it to chapter 4's
 /// `TimerCore` and chapter 3's `Core`. `run_forever` and `run_until_complete` come from
-/// chapter 3's [`Driver`].
+/// chapter 3's [`Driver`](ch03_ready_queue::Driver).
 #[derive(Debug)]
 pub struct EventLoop {
     io: Rc<IoCore>,
@@ -22,31 +22,6 @@ pub struct EventLoop {
 }
 
 impl EventLoop {
-    /// A loop on the real monotonic clock, without a trace.
-    ///
-    /// # Panics
-    /// If the OS refuses to create a selector (out of file descriptors); see
-    /// [`EventLoop::try_with_clock`].
-    pub fn new() -> Self {
-        Self::with_clock(MonotonicClock::new(), Tracing::Off)
-    }
-
-    /// A loop on the real clock, recording a trace.
-    pub fn traced() -> Self {
-        Self::with_clock(MonotonicClock::new(), Tracing::On)
-    }
-
-    /// A loop on a [`VirtualClock`]: a `select` with a timeout only looks, and the clock jumps
-    /// over the timeout when nothing is ready. For timer scenarios with exact times.
-    pub fn virtual_time() -> Self {
-        Self::with_clock(VirtualClock::new(), Tracing::Off)
-    }
-
-    /// A loop on a [`VirtualClock`], recording a trace.
-    pub fn virtual_time_traced() -> Self {
-        Self::with_clock(VirtualClock::new(), Tracing::On)
-    }
-
     /// A loop on `clock`, recording a trace if `tracing` is on.
     pub fn with_clock(clock: impl Clock + 'static, tracing: Tracing) -> Self {
         Self::try_with_clock(clock, tracing).expect("create the selector (epoll_create1/kqueue)")
@@ -59,11 +34,6 @@ impl EventLoop {
             io: IoCore::new(clock, Recorder::into_trace(trace.as_ref()))?,
             trace,
         })
-    }
-
-    /// A reference to the loop, for tasks and callbacks.
-    pub fn handle(&self) -> Rc<IoCore> {
-        self.io.clone()
     }
 
     // ANCHOR: run_once
@@ -86,44 +56,8 @@ impl EventLoop {
     // ANCHOR_END: run_once
 }
 
-impl EventLoop {
-    loop_methods!(event: Event, mermaid: render_mermaid);
-}
-
-impl Default for EventLoop {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-// ANCHOR: driver
-impl Driver for EventLoop {
-    fn core(&self) -> &Rc<Core> {
-        self.io.core()
-    }
-
-    fn run_once(&self) {
-        EventLoop::run_once(self);
-    }
-
-    /// Stalled only if nothing is ready, no timer is left, and no task waits for a socket.
-    fn is_stalled(&self) -> bool {
-        self.io.is_idle()
-    }
-}
-// ANCHOR_END: driver
-
-impl Deref for EventLoop {
-    type Target = Rc<IoCore>;
-
-    fn deref(&self) -> &Rc<IoCore> {
-        &self.io
-    }
-}
-
-impl Drop for EventLoop {
-    /// Drops every task (their sockets deregister and close), then every timer left.
-    fn drop(&mut self) {
-        self.io.close();
-    }
-}
+ch04_timers::layered_event_loop!(EventLoop {
+    io: IoCore,
+    event: Event,
+    mermaid: render_mermaid
+});
