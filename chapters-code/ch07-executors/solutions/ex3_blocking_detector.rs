@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ch04_timers::TimerCore;
 
-/// Records callbacks that ran longer than a threshold.
+/// Records callbacks that took a threshold or longer.
 pub struct BlockingDetector {
     timers: Rc<TimerCore>,
     threshold: Duration,
@@ -14,7 +14,7 @@ pub struct BlockingDetector {
 }
 
 impl BlockingDetector {
-    /// A detector on `timers`' clock, reporting callbacks longer than `threshold`.
+    /// A detector on `timers`' clock, reporting callbacks that take `threshold` or longer.
     pub fn new(timers: Rc<TimerCore>, threshold: Duration) -> Self {
         Self {
             timers,
@@ -23,7 +23,7 @@ impl BlockingDetector {
         }
     }
 
-    /// `f`, measured: runs it, and records `label` if it took longer than the threshold.
+    /// `f`, measured: runs it, and records `label` if it took the threshold or longer.
     pub fn wrap(&self, label: &str, f: impl FnOnce() + 'static) -> impl FnOnce() + 'static {
         let (timers, threshold, slow) = (self.timers.clone(), self.threshold, self.slow.clone());
         let label = label.to_string();
@@ -31,7 +31,8 @@ impl BlockingDetector {
             let start = timers.time();
             f();
             let took = timers.time() - start;
-            if took > threshold {
+            if took >= threshold {
+                // CPython's `_run_once`: `if dt >= self.slow_callback_duration`.
                 slow.borrow_mut().push((label, took));
             }
         }
