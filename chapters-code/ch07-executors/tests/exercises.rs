@@ -154,7 +154,7 @@ fn ex3_reports_only_the_callbacks_that_reach_the_threshold() {
 #[test]
 fn ex3_a_callback_that_takes_exactly_the_threshold_is_reported() {
     let clock = VirtualClock::new();
-    let lp = ch04_timers::EventLoop::with_clock(clock.clone(), false);
+    let lp = ch04_timers::EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
     let detector = BlockingDetector::new(lp.handle(), Duration::from_millis(100));
     lp.call_soon(detector.wrap("exactly", move || {
         clock.advance(Duration::from_millis(100)); // plays a callback that takes exactly 100 ms
