@@ -40,7 +40,7 @@ pub use crate::ready::{Label, Ready, ReadyQueue};
 pub use crate::task::{TaskId, TaskKey, TaskState};
 pub use crate::trace::{
     Event, LoopEvent, Outcome, Recorder, TaskLanes, Trace, Tracing, mermaid_text, render_lines,
-    render_mermaid,
+    render_mermaid, sequence_diagram,
 };
 pub use crate::waker::RemoteWake;
 

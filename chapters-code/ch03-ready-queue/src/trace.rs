@@ -330,14 +330,35 @@ impl<'a> TaskLanes<'a> {
     }
 }
 
-/// Renders a trace as a mermaid `sequenceDiagram`: the loop, then one participant per task.
-pub fn render_mermaid(events: &[Event]) -> String {
-    let mut lanes = TaskLanes::collect(events);
-    let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
+/// A mermaid `sequenceDiagram` of a trace of any layer: the `participants` the layer draws
+/// (`("L", "loop")` first, or wherever it belongs), then one lane per task. This chapter's
+/// events are drawn by [`TaskLanes::line`]; every other event by `own_line`, which is given
+/// the event and who is acting (the task being polled, or the loop).
+pub fn sequence_diagram<E: LoopEvent>(
+    events: &[E],
+    participants: &[(&str, &str)],
+    mut own_line: impl FnMut(&E, &str) -> String,
+) -> String {
+    let mut lanes = TaskLanes::collect(events.iter().filter_map(LoopEvent::loop_event));
+    let mut out = String::from("sequenceDiagram\n");
+    for (id, name) in participants {
+        out += &format!("    participant {id} as {name}\n");
+    }
     out += &lanes.declare();
     for event in events {
-        out += &format!("    {}\n", lanes.line(event));
+        let line = match event.loop_event() {
+            Some(loop_event) => lanes.line(loop_event),
+            None => own_line(event, &lanes.sender()),
+        };
+        out += &format!("    {line}\n");
     }
     out
+}
+
+/// Renders a trace as a mermaid `sequenceDiagram`: the loop, then one participant per task.
+pub fn render_mermaid(events: &[Event]) -> String {
+    sequence_diagram(events, &[("L", "loop")], |_, _| {
+        unreachable!("all are the loop's")
+    })
 }
 // ANCHOR_END: render_mermaid

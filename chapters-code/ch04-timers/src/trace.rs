@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use ch03_ready_queue::{LoopEvent, TaskLanes, mermaid_text};
+use ch03_ready_queue::{LoopEvent, mermaid_text, sequence_diagram};
 
 pub use ch03_ready_queue::render_lines;
 
@@ -103,42 +103,34 @@ impl LoopEvent for Event {
 /// participant per task. Timers are messages to the heap (from the task being polled, if any)
 /// and back to the loop; the clock's jumps are notes across both.
 pub fn render_mermaid(events: &[Event]) -> String {
-    let mut lanes = TaskLanes::collect(events.iter().filter_map(LoopEvent::loop_event));
-    let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
-    out += "    participant H as timer heap\n";
-    out += &lanes.declare();
-    for event in events {
-        let sender = lanes.sender();
-        let line = match event {
-            Event::Loop(e) => lanes.line(e),
-            Event::TimerScheduled { label, when } => {
-                format!(
-                    "{sender}->>H: call_at {} t={}",
-                    mermaid_text(label),
-                    fmt_time(*when)
-                )
-            }
-            Event::TimerCancelled { label } => {
-                format!("{sender}--xH: cancel {}", mermaid_text(label))
-            }
-            Event::TimerFired { label, when } => {
-                format!(
-                    "H->>L: {} due t={}, to ready",
-                    mermaid_text(label),
-                    fmt_time(*when)
-                )
-            }
-            Event::ClockAdvanced { from, to } => format!(
-                "Note over L,H: nothing ready, clock {} to {}",
-                fmt_time(*from),
-                fmt_time(*to)
-            ),
-            Event::HeapCompacted { removed, kept } => {
-                format!("Note over H: compacted, {removed} removed, {kept} kept")
-            }
-        };
-        out += &format!("    {line}\n");
-    }
-    out
+    let participants = [("L", "loop"), ("H", "timer heap")];
+    sequence_diagram(events, &participants, |event, sender| match event {
+        Event::Loop(_) => unreachable!("drawn by the task lanes"),
+        Event::TimerScheduled { label, when } => {
+            format!(
+                "{sender}->>H: call_at {} t={}",
+                mermaid_text(label),
+                fmt_time(*when)
+            )
+        }
+        Event::TimerCancelled { label } => {
+            format!("{sender}--xH: cancel {}", mermaid_text(label))
+        }
+        Event::TimerFired { label, when } => {
+            format!(
+                "H->>L: {} due t={}, to ready",
+                mermaid_text(label),
+                fmt_time(*when)
+            )
+        }
+        Event::ClockAdvanced { from, to } => format!(
+            "Note over L,H: nothing ready, clock {} to {}",
+            fmt_time(*from),
+            fmt_time(*to)
+        ),
+        Event::HeapCompacted { removed, kept } => {
+            format!("Note over H: compacted, {removed} removed, {kept} kept")
+        }
+    })
 }
 // ANCHOR_END: render_mermaid

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use ch03_ready_queue::{LoopEvent, TaskLanes, mermaid_text};
+use ch03_ready_queue::{LoopEvent, mermaid_text, sequence_diagram};
 use ch04_timers::fmt_time;
 
 use crate::selector::Interest;
@@ -125,67 +125,65 @@ impl LoopEvent for Event {
 /// so that a trace taken on the real clock renders the same on every run.
 pub fn render_mermaid(events: &[Event]) -> String {
     use ch04_timers::Event as T;
-    let mut lanes = TaskLanes::collect(events.iter().filter_map(LoopEvent::loop_event));
-    let mut out = String::from("sequenceDiagram\n    participant L as loop\n");
-    out += "    participant S as selector\n";
-    out += &lanes.declare();
-    for event in events {
-        let sender = lanes.sender();
-        let line = match event {
-            Event::Timers(T::Loop(e)) => lanes.line(e),
-            Event::Timers(T::TimerScheduled { label, .. }) => {
-                format!("{sender}->>L: call_later {}", mermaid_text(label))
-            }
-            Event::Timers(T::TimerFired { label, .. }) => {
-                format!("Note over L: timer {} due, to ready", mermaid_text(label))
-            }
-            Event::Timers(T::TimerCancelled { label }) => {
-                format!("{sender}-->>L: cancel timer {}", mermaid_text(label))
-            }
-            Event::Timers(T::ClockAdvanced { .. }) => {
-                "Note over L,S: no fd ready, the timeout passed".to_string()
-            }
-            Event::Timers(T::HeapCompacted { removed, .. }) => {
-                format!("Note over L: timer heap compacted, {removed} removed")
-            }
-            Event::Registered { name } => format!("{sender}->>S: register {}", mermaid_text(name)),
-            Event::Deregistered { name } => {
-                format!("{sender}->>S: deregister {}", mermaid_text(name))
-            }
-            Event::Waiting { name, interest } => {
-                format!(
-                    "{sender}->>S: add_{} {}",
-                    direction(*interest),
-                    mermaid_text(name)
-                )
-            }
-            Event::StoppedWaiting { name, interest } => {
-                format!(
-                    "{sender}->>S: remove_{} {}",
-                    direction(*interest),
-                    mermaid_text(name)
-                )
-            }
-            Event::SelectCalled { timeout } => {
-                let meaning = match timeout {
-                    Some(t) if t.is_zero() => "0, something is ready",
-                    Some(_) => "until the next timer",
-                    None => "none, block until an fd is ready",
-                };
-                format!("L->>S: select, timeout {meaning}")
-            }
-            Event::FdReady {
-                name,
-                readable,
-                writable,
-            } => format!(
-                "S-->>L: {} {}",
-                mermaid_text(name),
-                ready_flags(*readable, *writable)
-            ),
-        };
-        out += &format!("    {line}\n");
-    }
-    out
+    let participants = [("L", "loop"), ("S", "selector")];
+    sequence_diagram(events, &participants, |event, sender| match event {
+        Event::Timers(T::Loop(_)) => unreachable!("drawn by the task lanes"),
+        Event::Timers(T::TimerScheduled { label, .. }) => {
+            format!("{sender}->>L: call_later {}", mermaid_text(label))
+        }
+        Event::Timers(T::TimerFired { label, .. }) => {
+            format!("Note over L: timer {} due, to ready", mermaid_text(label))
+        }
+        Event::Timers(T::TimerCancelled { label }) => {
+            format!("{sender}-->>L: cancel timer {}", mermaid_text(label))
+        }
+        Event::Timers(T::ClockAdvanced { .. }) => {
+            "Note over L,S: no fd ready, the timeout passed".to_string()
+        }
+        Event::Timers(T::HeapCompacted { removed, .. }) => {
+            format!("Note over L: timer heap compacted, {removed} removed")
+        }
+        Event::Registered { name } => format!("{sender}->>S: register {}", mermaid_text(name)),
+        Event::Deregistered { name } => {
+            format!("{sender}->>S: deregister {}", mermaid_text(name))
+        }
+        Event::Waiting { name, interest } => {
+            format!(
+                "{sender}->>S: add_{} {}",
+                direction(*interest),
+                mermaid_text(name)
+            )
+        }
+        Event::StoppedWaiting { name, interest } => {
+            format!(
+                "{sender}->>S: remove_{} {}",
+                direction(*interest),
+                mermaid_text(name)
+            )
+        }
+        Event::SelectCalled { timeout } => {
+            select_line(*timeout, "none, block until an fd is ready")
+        }
+        Event::FdReady {
+            name,
+            readable,
+            writable,
+        } => format!(
+            "S-->>L: {} {}",
+            mermaid_text(name),
+            ready_flags(*readable, *writable)
+        ),
+    })
 }
 // ANCHOR_END: render_mermaid
+
+/// The loop calling `select`, drawn with what its timeout means rather than its value, so a
+/// trace on the real clock draws the same on every run; `no_timeout` says what `None` means.
+pub fn select_line(timeout: Option<Duration>, no_timeout: &str) -> String {
+    let meaning = match timeout {
+        Some(t) if t.is_zero() => "0, something is ready",
+        Some(_) => "until the next timer",
+        None => no_timeout,
+    };
+    format!("L->>S: select, timeout {meaning}")
+}

@@ -4,7 +4,8 @@
 //! up when the loop takes it out of the inbox, on the loop's thread, so a trace is the same
 //! on every run however the threads were scheduled.
 
-use ch03_ready_queue::{LoopEvent, TaskLanes, mermaid_text};
+use ch03_ready_queue::{LoopEvent, mermaid_text, sequence_diagram};
+use ch05_io::trace::select_line;
 
 pub use ch03_ready_queue::render_lines;
 
@@ -56,30 +57,14 @@ impl LoopEvent for Event {
 /// then one participant per task. What came from another thread is a message from it to the
 /// loop; a `select` is a message to the selector, with its timeout as what it means.
 pub fn render_mermaid(events: &[Event]) -> String {
-    let mut lanes = TaskLanes::collect(events.iter().filter_map(LoopEvent::loop_event));
-    let mut out = String::from("sequenceDiagram\n    participant W as pool thread\n");
-    out += "    participant L as loop\n    participant S as selector\n";
-    out += &lanes.declare();
-    for event in events {
-        let sender = lanes.sender();
-        let line = match (event, event.loop_event()) {
-            (_, Some(e)) => lanes.line(e),
-            (Event::Submitted { job }, _) => format!("{sender}-)W: submit {job}"),
-            (Event::FromThread { what }, _) => {
-                format!("W-)L: {} via the inbox", mermaid_text(what))
-            }
-            (Event::Io(ch05_io::Event::SelectCalled { timeout }), _) => {
-                let meaning = match timeout {
-                    Some(t) if t.is_zero() => "0, something is ready",
-                    Some(_) => "until the next timer",
-                    None => "none, sleep until an fd or a thread wakes it",
-                };
-                format!("L->>S: select, timeout {meaning}")
-            }
-            (Event::Io(other), _) => format!("Note over L,S: {}", mermaid_text(&other.to_string())),
-        };
-        out += &format!("    {line}\n");
-    }
-    out
+    let participants = [("W", "pool thread"), ("L", "loop"), ("S", "selector")];
+    sequence_diagram(events, &participants, |event, sender| match event {
+        Event::Submitted { job } => format!("{sender}-)W: submit {job}"),
+        Event::FromThread { what } => format!("W-)L: {} via the inbox", mermaid_text(what)),
+        Event::Io(ch05_io::Event::SelectCalled { timeout }) => {
+            select_line(*timeout, "none, sleep until an fd or a thread wakes it")
+        }
+        Event::Io(other) => format!("Note over L,S: {}", mermaid_text(&other.to_string())),
+    })
 }
 // ANCHOR_END: render_mermaid
