@@ -2,6 +2,8 @@
 //!
 //! They fail on the stubs (which call `todo!`) and pass on a correct answer.
 
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -10,8 +12,7 @@ use ch03_ready_queue::EventLoop;
 use ch03_ready_queue::exercises::ex1_call_after_iterations::call_after_iterations;
 use ch03_ready_queue::exercises::ex2_join_all::join_all;
 use ch03_ready_queue::exercises::ex3_drain_all::run_once_draining;
-
-type Log = Rc<RefCell<Vec<String>>>;
+use common::{log, logs, push, run_main_expecting};
 
 // ---- Exercise 1: call_after_iterations ---------------------------------------------------
 
@@ -53,11 +54,9 @@ fn ex1_n_iterations_later() {
 #[test]
 fn ex1_other_callbacks_keep_running_meanwhile() {
     let lp = EventLoop::new();
-    let seen: Log = Rc::default();
-    let s = seen.clone();
-    call_after_iterations(&lp.handle(), 2, move || s.borrow_mut().push("late".into()));
-    let s = seen.clone();
-    lp.call_soon(move || s.borrow_mut().push("soon".into()));
+    let seen = log();
+    call_after_iterations(&lp.handle(), 2, logs(&seen, "late"));
+    lp.call_soon(logs(&seen, "soon"));
     lp.run_once();
     assert_eq!(
         *seen.borrow(),
@@ -73,18 +72,17 @@ fn ex1_other_callbacks_keep_running_meanwhile() {
 
 #[test]
 fn ex2_results_come_in_the_order_of_the_handles() {
-    let lp = EventLoop::new();
-    let core = lp.handle();
-    let results = lp
-        .run_until_complete(async move {
+    let (_, results) = run_main_expecting(
+        "the loop should run join_all to the end",
+        |core| async move {
             let slow = core.spawn(async {
                 Countdown::new(3).await;
                 "slow"
             });
             let fast = core.spawn(async { "fast" });
             join_all(vec![slow, fast]).await
-        })
-        .expect("the loop should run join_all to the end");
+        },
+    );
     let results: Vec<_> = results.into_iter().map(Result::unwrap).collect();
     assert_eq!(
         results,
@@ -95,26 +93,25 @@ fn ex2_results_come_in_the_order_of_the_handles() {
 
 #[test]
 fn ex2_waits_for_every_task() {
-    let lp = EventLoop::new();
-    let core = lp.handle();
-    let seen: Log = Rc::default();
+    let seen = log();
     let s = seen.clone();
-    let count = lp
-        .run_until_complete(async move {
+    let (_, count) = run_main_expecting(
+        "the loop should run join_all to the end",
+        |core| async move {
             let handles = (0..3)
                 .map(|i| {
                     let s = s.clone();
                     core.spawn(async move {
                         Countdown::new(i).await;
-                        s.borrow_mut().push(format!("task {i} done"));
+                        push(&s, format!("task {i} done"));
                     })
                 })
                 .collect();
             let results = join_all(handles).await;
-            s.borrow_mut().push("join_all returned".into());
+            push(&s, "join_all returned");
             results.len()
-        })
-        .expect("the loop should run join_all to the end");
+        },
+    );
     assert_eq!(count, 3);
     assert_eq!(
         seen.borrow().last().map(String::as_str),
@@ -126,15 +123,14 @@ fn ex2_waits_for_every_task() {
 
 #[test]
 fn ex2_reports_a_panicked_task_in_its_place() {
-    let lp = EventLoop::new();
-    let core = lp.handle();
-    let results = lp
-        .run_until_complete(async move {
+    let (_, results) = run_main_expecting(
+        "a panicking task must not stop join_all",
+        |core| async move {
             let ok = core.spawn(async { 1 });
             let bad = core.spawn_named("bad", async { panic!("oops") });
             join_all(vec![ok, bad]).await
-        })
-        .expect("a panicking task must not stop join_all");
+        },
+    );
     assert_eq!(results[0], Ok(1));
     assert_eq!(
         results[1].as_ref().unwrap_err().to_string(),
@@ -147,12 +143,11 @@ fn ex2_reports_a_panicked_task_in_its_place() {
 #[test]
 fn ex3_drains_callbacks_queued_during_the_iteration() {
     let lp = EventLoop::traced();
-    let seen: Log = Rc::default();
+    let seen = log();
     let (core, s) = (lp.handle(), seen.clone());
     lp.call_soon(move || {
-        s.borrow_mut().push("a".into());
-        let s2 = s.clone();
-        core.call_soon(move || s2.borrow_mut().push("b, queued by a".into()));
+        push(&s, "a");
+        core.call_soon(logs(&s, "b, queued by a"));
     });
     let ran = run_once_draining(&lp);
     assert_eq!(

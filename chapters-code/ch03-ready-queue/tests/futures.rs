@@ -1,19 +1,33 @@
 //! LoopFuture: done-callbacks are scheduled, never run inline.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+// `tests/diagrams.rs` includes this file next to others that load `common` too.
+#[allow(clippy::duplicate_mod)]
+mod common;
 
 use ch03_ready_queue::{EventLoop, LoopFuture};
+use common::{Log, log, push};
 
-type Log = Rc<RefCell<Vec<String>>>;
+/// A fresh loop, a pending future on it, and an empty log.
+fn loop_with_future<T: 'static>() -> (EventLoop, LoopFuture<T>, Log) {
+    let lp = EventLoop::new();
+    let fut = LoopFuture::new(&lp);
+    (lp, fut, log())
+}
+
+/// Adds a done-callback to `fut` that logs what `describe` says of the result.
+fn log_when_done<T: 'static>(
+    fut: &LoopFuture<T>,
+    log: &Log,
+    describe: impl FnOnce(&T) -> String + 'static,
+) {
+    let log = log.clone();
+    fut.add_done_callback(move |result| push(&log, describe(result)));
+}
 
 #[test]
 fn set_result_schedules_done_callbacks_instead_of_running_them() {
-    let lp = EventLoop::new();
-    let seen: Log = Rc::default();
-    let fut = LoopFuture::new(&lp);
-    let s = seen.clone();
-    fut.add_done_callback(move |v: &u32| s.borrow_mut().push(format!("callback got {v}")));
+    let (lp, fut, seen) = loop_with_future();
+    log_when_done(&fut, &seen, |v: &u32| format!("callback got {v}"));
     fut.set_result(3);
     assert!(fut.is_done());
     assert!(seen.borrow().is_empty(), "set_result ran no callback");
@@ -24,12 +38,9 @@ fn set_result_schedules_done_callbacks_instead_of_running_them() {
 
 #[test]
 fn add_done_callback_on_a_done_future_is_scheduled_not_run() {
-    let lp = EventLoop::new();
-    let seen: Log = Rc::default();
-    let fut = LoopFuture::new(&lp);
+    let (lp, fut, seen) = loop_with_future();
     fut.set_result("done");
-    let s = seen.clone();
-    fut.add_done_callback(move |v: &&str| s.borrow_mut().push(v.to_string()));
+    log_when_done(&fut, &seen, |v: &&str| v.to_string());
     assert!(
         seen.borrow().is_empty(),
         "not inline, although the future is done"
@@ -40,12 +51,9 @@ fn add_done_callback_on_a_done_future_is_scheduled_not_run() {
 
 #[test]
 fn done_callbacks_run_in_the_order_they_were_added() {
-    let lp = EventLoop::new();
-    let seen: Log = Rc::default();
-    let fut = LoopFuture::new(&lp);
+    let (lp, fut, seen) = loop_with_future();
     for name in ["first", "second", "third"] {
-        let s = seen.clone();
-        fut.add_done_callback(move |_: &()| s.borrow_mut().push(name.into()));
+        log_when_done(&fut, &seen, move |_: &()| name.into());
     }
     fut.set_result(());
     lp.run_once();
@@ -65,12 +73,12 @@ fn setting_a_result_twice_panics_like_invalid_state_error() {
 /// A task awaits a future; a callback resolves it. The chapter's third diagram.
 pub fn future_scenario() -> (EventLoop, Log) {
     let lp = EventLoop::traced();
-    let seen: Log = Rc::default();
+    let seen = log();
     let fut = LoopFuture::new(&lp);
     let (f, s) = (fut.clone(), seen.clone());
     drop(lp.spawn_named("A", async move {
         let value: u32 = f.await;
-        s.borrow_mut().push(format!("A got {value}"));
+        push(&s, format!("A got {value}"));
     }));
     lp.call_soon_named("resolve", move || fut.set_result(42));
     lp.run_once();

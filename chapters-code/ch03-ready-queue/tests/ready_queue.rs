@@ -1,26 +1,20 @@
 //! The ready queue and the snapshot rule.
 
+// `tests/diagrams.rs` includes this file next to others that load `common` too.
+#[allow(clippy::duplicate_mod)]
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use ch03_ready_queue::{Event, EventLoop, ReadyQueue, RunError};
-
-type Log = Rc<RefCell<Vec<String>>>;
-
-fn log() -> Log {
-    Rc::new(RefCell::new(Vec::new()))
-}
-
-fn push(log: &Log, entry: &str) {
-    log.borrow_mut().push(entry.to_string());
-}
+use common::{log, logs, push};
 
 #[test]
 fn call_soon_runs_nothing_until_the_loop_runs() {
     let lp = EventLoop::new();
     let seen = log();
-    let s = seen.clone();
-    lp.call_soon(move || push(&s, "a"));
+    lp.call_soon(logs(&seen, "a"));
     assert!(
         seen.borrow().is_empty(),
         "call_soon only queues the callback"
@@ -35,8 +29,7 @@ fn callbacks_run_in_fifo_order() {
     let lp = EventLoop::new();
     let seen = log();
     for name in ["a", "b", "c"] {
-        let s = seen.clone();
-        lp.call_soon(move || push(&s, name));
+        lp.call_soon(logs(&seen, name));
     }
     lp.run_once();
     assert_eq!(*seen.borrow(), ["a", "b", "c"]);
@@ -117,15 +110,13 @@ fn a_callback_that_reschedules_itself_cannot_starve_the_loop() {
 fn stop_finishes_the_current_iteration() {
     let lp = EventLoop::new();
     let seen = log();
-    let (s1, s2, s3) = (seen.clone(), seen.clone(), seen.clone());
-    let core = lp.handle();
+    let (s, core) = (seen.clone(), lp.handle());
     lp.call_soon(move || {
-        push(&s1, "a, calls stop");
+        push(&s, "a, calls stop");
         core.stop();
-        let s = s3.clone();
-        core.call_soon(move || push(&s, "queued by a"));
+        core.call_soon(logs(&s, "queued by a"));
     });
-    lp.call_soon(move || push(&s2, "b, after stop in the same iteration"));
+    lp.call_soon(logs(&seen, "b, after stop in the same iteration"));
     assert_eq!(lp.run_forever(), Ok(()));
     assert_eq!(
         *seen.borrow(),

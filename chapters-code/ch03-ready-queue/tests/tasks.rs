@@ -1,5 +1,9 @@
 //! Tasks: spawning, wakers, states, panics, cancellation, run_until_complete, eager tasks.
 
+// `tests/diagrams.rs` includes this file next to others that load `common` too.
+#[allow(clippy::duplicate_mod)]
+mod common;
+
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
@@ -11,16 +15,7 @@ use ch02_lazy_futures::countdown::Countdown;
 use ch03_ready_queue::{
     Event, EventLoop, JoinErrorKind, LoopFuture, Outcome, RunError, TaskState, current_loop,
 };
-
-type Log = Rc<RefCell<Vec<String>>>;
-
-fn log() -> Log {
-    Rc::new(RefCell::new(Vec::new()))
-}
-
-fn push(log: &Log, entry: impl Into<String>) {
-    log.borrow_mut().push(entry.into());
-}
+use common::{Log, log, push, run_main, spawn_logging};
 
 /// Two tasks that each yield once: the chapter's task diagram.
 pub fn two_tasks_scenario() -> (EventLoop, Log) {
@@ -43,8 +38,7 @@ pub fn two_tasks_scenario() -> (EventLoop, Log) {
 fn spawn_does_not_run_the_task_until_the_next_iteration() {
     let lp = EventLoop::new();
     let seen = log();
-    let s = seen.clone();
-    let task = lp.spawn(async move { push(&s, "body") });
+    let task = spawn_logging(&lp, &seen, "body");
     assert!(seen.borrow().is_empty(), "spawn only queues the first step");
     assert_eq!(task.state(), TaskState::Scheduled);
     lp.run_once();
@@ -56,8 +50,7 @@ fn spawn_does_not_run_the_task_until_the_next_iteration() {
 fn a_task_nobody_awaits_still_runs() {
     let lp = EventLoop::new();
     let seen = log();
-    let s = seen.clone();
-    drop(lp.spawn(async move { push(&s, "ran anyway") })); // detached
+    drop(spawn_logging(&lp, &seen, "ran anyway")); // detached
     lp.run_once();
     assert_eq!(*seen.borrow(), ["ran anyway"]);
 }
@@ -171,10 +164,9 @@ fn a_running_task_sees_itself_running() {
 fn a_panicking_task_does_not_take_the_loop_down() {
     let lp = EventLoop::traced();
     let seen = log();
-    let s = seen.clone();
     // `poll_task` catches the panic around the poll.
     let bad = lp.spawn_named("worker", async { panic!("boom") });
-    let good = lp.spawn(async move { push(&s, "still running") });
+    let good = spawn_logging(&lp, &seen, "still running");
     lp.run_once();
     assert_eq!(*seen.borrow(), ["still running"]);
     let error = bad.try_take().unwrap().unwrap_err();
@@ -189,14 +181,10 @@ fn a_panicking_task_does_not_take_the_loop_down() {
 
 #[test]
 fn awaiting_a_panicked_task_gives_an_error_naming_it() {
-    let lp = EventLoop::new();
-    let core = lp.handle();
-    let message = lp
-        .run_until_complete(async move {
-            let bad = core.spawn(async { panic!("no such file: {}", "x.csv") });
-            bad.await.unwrap_err().to_string()
-        })
-        .unwrap();
+    let (_, message) = run_main(|core| async move {
+        let bad = core.spawn(async { panic!("no such file: {}", "x.csv") });
+        bad.await.unwrap_err().to_string()
+    });
     assert_eq!(message, "task Task-2 panicked: no such file: x.csv");
 }
 
@@ -243,8 +231,7 @@ fn cancel_drops_the_future_and_runs_its_destructors() {
 fn cancelling_a_scheduled_task_means_it_never_runs() {
     let lp = EventLoop::new();
     let seen = log();
-    let s = seen.clone();
-    let task = lp.spawn(async move { push(&s, "ran") });
+    let task = spawn_logging(&lp, &seen, "ran");
     assert!(task.cancel());
     lp.run_once();
     assert!(seen.borrow().is_empty());
@@ -284,21 +271,17 @@ fn cancelling_a_done_task_returns_false() {
 
 #[test]
 fn awaiting_a_cancelled_task_gives_cancelled() {
-    let lp = EventLoop::new();
-    let core = lp.handle();
-    let error = lp
-        .run_until_complete(async move {
-            let never = LoopFuture::<()>::new(&core);
-            let victim = Rc::new(RefCell::new(core.spawn_named("victim", never)));
-            let killer = victim.clone();
-            core.call_soon(move || {
-                killer.borrow().cancel();
-            });
-            // Await the shared handle: the callback cancels it while we wait.
-            futures::future::poll_fn(move |cx| Pin::new(&mut *victim.borrow_mut()).poll(cx)).await
-        })
-        .unwrap()
-        .unwrap_err();
+    let (_, awaited) = run_main(|core| async move {
+        let never = LoopFuture::<()>::new(&core);
+        let victim = Rc::new(RefCell::new(core.spawn_named("victim", never)));
+        let killer = victim.clone();
+        core.call_soon(move || {
+            killer.borrow().cancel();
+        });
+        // Await the shared handle: the callback cancels it while we wait.
+        futures::future::poll_fn(move |cx| Pin::new(&mut *victim.borrow_mut()).poll(cx)).await
+    });
+    let error = awaited.unwrap_err();
     assert!(error.is_cancelled());
     assert_eq!(error.to_string(), "task victim was cancelled");
 }
@@ -365,29 +348,25 @@ fn current_loop_is_the_running_loop() {
 
 #[test]
 fn spawn_eager_runs_the_first_step_inside_spawn() {
-    let lp = EventLoop::new();
-    let core = lp.handle();
-    let order = lp
-        .run_until_complete(async move {
-            let seen = log();
-            let s = seen.clone();
-            push(&seen, "before spawn");
-            let lazy = core.spawn_named("lazy", {
-                let s = s.clone();
-                async move { push(&s, "lazy body") }
-            });
-            let eager = core.spawn_eager("eager", async move {
-                push(&s, "eager body, up to its first await");
-                Countdown::new(1).await;
-                push(&s, "eager body, after the await");
-            });
-            push(&seen, "after spawn");
-            assert_eq!(eager.state(), TaskState::Scheduled); // it woke itself
-            let (a, b) = (lazy.await, eager.await);
-            assert!(a.is_ok() && b.is_ok());
-            Rc::try_unwrap(seen).unwrap().into_inner()
-        })
-        .unwrap();
+    let (_, order) = run_main(|core| async move {
+        let seen = log();
+        let s = seen.clone();
+        push(&seen, "before spawn");
+        let lazy = core.spawn_named("lazy", {
+            let s = s.clone();
+            async move { push(&s, "lazy body") }
+        });
+        let eager = core.spawn_eager("eager", async move {
+            push(&s, "eager body, up to its first await");
+            Countdown::new(1).await;
+            push(&s, "eager body, after the await");
+        });
+        push(&seen, "after spawn");
+        assert_eq!(eager.state(), TaskState::Scheduled); // it woke itself
+        let (a, b) = (lazy.await, eager.await);
+        assert!(a.is_ok() && b.is_ok());
+        Rc::try_unwrap(seen).unwrap().into_inner()
+    });
     assert_eq!(
         order,
         [
@@ -402,11 +381,7 @@ fn spawn_eager_runs_the_first_step_inside_spawn() {
 
 #[test]
 fn an_eager_task_that_never_suspends_is_done_before_spawn_returns() {
-    let lp = EventLoop::new();
-    let core = lp.handle();
-    let state = lp
-        .run_until_complete(async move { core.spawn_eager("quick", async { 1 }).state() })
-        .unwrap();
+    let (_, state) = run_main(|core| async move { core.spawn_eager("quick", async { 1 }).state() });
     assert_eq!(state, TaskState::Done);
 }
 

@@ -5,11 +5,16 @@ use std::sync::{Arc, Mutex};
 
 type Log = Arc<Mutex<Vec<String>>>;
 
+/// A tokio current-thread runtime: one thread, like our loop.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn tokio_current_thread_order_of_two_yielding_tasks_is_observed_not_promised() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let rt = current_thread_runtime();
     let seen: Log = Arc::default();
     rt.block_on(async {
         let handles: Vec<_> = ["A", "B"]
@@ -35,9 +40,7 @@ fn tokio_current_thread_order_of_two_yielding_tasks_is_observed_not_promised() {
 
 #[test]
 fn tokio_spawn_runs_a_task_nobody_awaits() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let rt = current_thread_runtime();
     let seen: Log = Arc::default();
     let s = seen.clone();
     rt.block_on(async move {
@@ -52,13 +55,9 @@ fn tokio_spawn_runs_a_task_nobody_awaits() {
 
 #[test]
 fn tokio_refuses_a_runtime_inside_a_runtime() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let rt = current_thread_runtime();
     let message = rt.block_on(async {
-        let inner = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
+        let inner = current_thread_runtime();
         let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             inner.block_on(async {});
         }));
@@ -80,9 +79,7 @@ fn tokio_refuses_a_runtime_inside_a_runtime() {
 
 #[test]
 fn tokio_join_errors_say_panicked_or_cancelled() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let rt = current_thread_runtime();
     rt.block_on(async {
         let bad = tokio::spawn(async { panic!("boom") });
         assert!(bad.await.unwrap_err().is_panic());
@@ -100,9 +97,7 @@ fn tokio_abort_drops_the_future_when_the_runtime_next_runs_the_task() {
             self.0.lock().unwrap().push("guard dropped".into());
         }
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let rt = current_thread_runtime();
     let seen: Log = Arc::default();
     rt.block_on(async {
         let s = seen.clone();

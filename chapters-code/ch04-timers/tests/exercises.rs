@@ -9,11 +9,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use ch04_timers::exercises::ex1_call_every::call_every;
+use ch04_timers::exercises::ex1_call_every::{Repeating, call_every};
 use ch04_timers::exercises::ex2_race::{Either, race};
 use ch04_timers::exercises::ex3_debounce::Debouncer;
 use ch04_timers::{EventLoop, VirtualClock};
-use common::{Log, secs};
+use common::{DropGuard, run_virtual, secs, virtual_loop_with_log};
 
 type Times = Rc<RefCell<Vec<Duration>>>;
 
@@ -25,19 +25,30 @@ fn stop_at(lp: &EventLoop, when: Duration) {
 
 // ---- Exercise 1: call_every ---------------------------------------------------------------
 
-#[test]
-fn ex1_ticks_every_period() {
-    let lp = EventLoop::virtual_time();
+/// A 1 s ticker on `lp` whose callback records the loop's time, then does `work`.
+fn ticking(lp: &EventLoop, work: impl Fn() + 'static) -> (Repeating, Times) {
     let ticks: Times = Rc::default();
     let (t, handle) = (ticks.clone(), lp.handle());
-    let _ticker = call_every(&lp.handle(), secs(1.0), move || {
-        t.borrow_mut().push(handle.time())
+    let ticker = call_every(&lp.handle(), secs(1.0), move || {
+        t.borrow_mut().push(handle.time());
+        work();
     });
-    stop_at(&lp, secs(3.5));
+    (ticker, ticks)
+}
+
+/// Runs `lp` until 3.5 s with a 1 s ticker doing `work`; returns the times it ticked at.
+fn ticks_before_3_5s(lp: &EventLoop, work: impl Fn() + 'static) -> Vec<Duration> {
+    let (_ticker, ticks) = ticking(lp, work);
+    stop_at(lp, secs(3.5));
     lp.run_forever()
         .expect("the loop runs until the stop at 3.5 s");
+    ticks.take()
+}
+
+#[test]
+fn ex1_ticks_every_period() {
     assert_eq!(
-        *ticks.borrow(),
+        ticks_before_3_5s(&EventLoop::virtual_time(), || {}),
         [secs(1.0), secs(2.0), secs(3.0)],
         "a 1 s ticker started at 0 s ticks at 1, 2 and 3 s before 3.5 s"
     );
@@ -47,16 +58,11 @@ fn ex1_ticks_every_period() {
 fn ex1_a_slow_callback_does_not_make_the_ticks_drift() {
     let clock = VirtualClock::new();
     let lp = EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
-    let ticks: Times = Rc::default();
-    let (t, handle) = (ticks.clone(), lp.handle());
-    let _ticker = call_every(&lp.handle(), secs(1.0), move || {
-        t.borrow_mut().push(handle.time());
+    let ticks = ticks_before_3_5s(&lp, move || {
         clock.advance(Duration::from_millis(300)); // the callback takes 300 ms
     });
-    stop_at(&lp, secs(3.5));
-    lp.run_forever().unwrap();
     assert_eq!(
-        *ticks.borrow(),
+        ticks,
         [secs(1.0), secs(2.0), secs(3.0)],
         "ticks drifted: schedule tick k at start + k * period, not period after the last one"
     );
@@ -65,11 +71,8 @@ fn ex1_a_slow_callback_does_not_make_the_ticks_drift() {
 #[test]
 fn ex1_cancel_stops_the_ticks_and_leaves_no_timer() {
     let lp = EventLoop::virtual_time();
-    let ticks: Times = Rc::default();
-    let (t, handle) = (ticks.clone(), lp.handle());
-    let ticker = Rc::new(call_every(&lp.handle(), secs(1.0), move || {
-        t.borrow_mut().push(handle.time())
-    }));
+    let (ticker, ticks) = ticking(&lp, || {});
+    let ticker = Rc::new(ticker);
     let tk = ticker.clone();
     lp.call_at(secs(2.5), move || tk.cancel());
     lp.run_until_idle();
@@ -89,8 +92,7 @@ fn ex1_cancel_stops_the_ticks_and_leaves_no_timer() {
 fn ex1_a_callback_may_cancel_its_own_ticker() {
     let lp = EventLoop::virtual_time();
     let count = Rc::new(RefCell::new(0));
-    let slot: Rc<RefCell<Option<ch04_timers::exercises::ex1_call_every::Repeating>>> =
-        Rc::default();
+    let slot: Rc<RefCell<Option<Repeating>>> = Rc::default();
     let (c, s) = (count.clone(), slot.clone());
     let ticker = call_every(&lp.handle(), secs(1.0), move || {
         *c.borrow_mut() += 1;
@@ -111,30 +113,20 @@ fn ex1_a_callback_may_cancel_its_own_ticker() {
 
 // ---- Exercise 2: race ---------------------------------------------------------------------
 
-struct Guard(Log, &'static str);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.0.borrow_mut().push(format!("{} dropped", self.1));
-    }
-}
-
 #[test]
 fn ex2_the_first_to_finish_wins_and_the_loser_is_dropped() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let log: Log = Rc::default();
-    let l = log.clone();
+    let (lp, log) = virtual_loop_with_log();
+    let (handle, l) = (lp.handle(), log.clone());
     let winner = lp
         .run_until_complete(async move {
             let (h1, h2, l1, l2) = (handle.clone(), handle.clone(), l.clone(), l.clone());
             let slow = async move {
-                let _g = Guard(l1, "slow");
+                let _g = DropGuard(l1, "slow");
                 h1.sleep(secs(2.0)).await;
                 "slow"
             };
             let fast = async move {
-                let _g = Guard(l2, "fast");
+                let _g = DropGuard(l2, "fast");
                 h2.sleep(secs(1.0)).await;
                 1
             };
@@ -165,18 +157,14 @@ fn ex2_left_wins_a_tie() {
 
 #[test]
 fn ex2_race_with_a_sleep_is_a_timeout() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let outcome = lp
-        .run_until_complete(async move {
-            let h = handle.clone();
-            race(
-                async move { h.sleep(secs(10.0)).await },
-                handle.sleep(secs(3.0)),
-            )
-            .await
-        })
-        .unwrap();
+    let (lp, outcome) = run_virtual(|handle| async move {
+        let h = handle.clone();
+        race(
+            async move { h.sleep(secs(10.0)).await },
+            handle.sleep(secs(3.0)),
+        )
+        .await
+    });
     assert_eq!(outcome, Either::Right(()));
     assert_eq!(lp.time(), secs(3.0), "the 3 s sleep decides");
 }

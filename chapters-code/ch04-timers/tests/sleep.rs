@@ -2,47 +2,39 @@
 
 mod common;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use ch04_timers::{Event, EventLoop, Sleep, TimeoutError};
-use common::{Log, secs, two_sleepers_scenario};
+use common::{DropGuard, run_logged, run_virtual, secs, two_sleepers_scenario};
 
 #[test]
 fn three_sleeps_one_after_another_end_at_6s() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let end = lp
-        .run_until_complete(async move {
-            for delay in [1.0, 2.0, 3.0] {
-                handle.sleep(secs(delay)).await;
-            }
-            handle.time()
-        })
-        .unwrap();
+    let (_, end) = run_virtual(|handle| async move {
+        for delay in [1.0, 2.0, 3.0] {
+            handle.sleep(secs(delay)).await;
+        }
+        handle.time()
+    });
     assert_eq!(end, secs(6.0));
 }
 
 #[test]
 fn three_sleeps_run_together_end_at_3s() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let end = lp
-        .run_until_complete(async move {
-            let tasks: Vec<_> = [1.0, 2.0, 3.0]
-                .into_iter()
-                .map(|delay| {
-                    let h = handle.clone();
-                    handle.spawn(async move { h.sleep(secs(delay)).await })
-                })
-                .collect();
-            for task in tasks {
-                task.await.unwrap();
-            }
-            handle.time()
-        })
-        .unwrap();
+    let (_, end) = run_virtual(|handle| async move {
+        let tasks: Vec<_> = [1.0, 2.0, 3.0]
+            .into_iter()
+            .map(|delay| {
+                let h = handle.clone();
+                handle.spawn(async move { h.sleep(secs(delay)).await })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        handle.time()
+    });
     assert_eq!(end, secs(3.0));
 }
 
@@ -119,35 +111,20 @@ fn sleep_zero_yields_exactly_one_iteration() {
     assert_eq!(lp.time(), Duration::ZERO);
 }
 
-/// Pushes "inner dropped" to the log when dropped.
-struct Guard(Log);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.0.borrow_mut().push("inner dropped".into());
-    }
-}
-
 #[test]
 fn wait_for_times_out_at_its_deadline_and_drops_the_inner_future() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let log: Log = Rc::default();
-    let l = log.clone();
-    let result = lp
-        .run_until_complete(async move {
-            let (h, inner_log) = (handle.clone(), l.clone());
-            let inner = async move {
-                let _guard = Guard(inner_log);
-                h.sleep(secs(10.0)).await;
-                "never"
-            };
-            let result = handle.wait_for(inner, secs(2.0)).await;
-            l.borrow_mut()
-                .push(format!("caller resumed at {:?}", handle.time()));
-            result
-        })
-        .unwrap();
+    let (lp, result, log) = run_logged(|handle, l| async move {
+        let (h, inner_log) = (handle.clone(), l.clone());
+        let inner = async move {
+            let _guard = DropGuard(inner_log, "inner");
+            h.sleep(secs(10.0)).await;
+            "never"
+        };
+        let result = handle.wait_for(inner, secs(2.0)).await;
+        l.borrow_mut()
+            .push(format!("caller resumed at {:?}", handle.time()));
+        result
+    });
     assert_eq!(result, Err(TimeoutError { timeout: secs(2.0) }));
     assert_eq!(result.unwrap_err().to_string(), "timed out after 2s");
     assert_eq!(*log.borrow(), ["inner dropped", "caller resumed at 2s"]);
@@ -161,24 +138,17 @@ fn wait_for_times_out_at_its_deadline_and_drops_the_inner_future() {
 
 #[test]
 fn wait_for_returns_the_value_and_cancels_its_timer_when_the_inner_future_wins() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let live_after = Rc::new(Cell::new(usize::MAX));
-    let l = live_after.clone();
-    let value = lp
-        .run_until_complete(async move {
-            let h = handle.clone();
-            let inner = async move {
-                h.sleep(secs(1.0)).await;
-                7
-            };
-            let value = handle.wait_for(inner, secs(5.0)).await;
-            l.set(handle.live_timers());
-            value
-        })
-        .unwrap();
+    let (lp, (value, live_after)) = run_virtual(|handle| async move {
+        let h = handle.clone();
+        let inner = async move {
+            h.sleep(secs(1.0)).await;
+            7
+        };
+        let value = handle.wait_for(inner, secs(5.0)).await;
+        (value, handle.live_timers())
+    });
     assert_eq!(value, Ok(7));
-    assert_eq!(live_after.get(), 0, "the 5 s timer was cancelled");
+    assert_eq!(live_after, 0, "the 5 s timer was cancelled");
     assert_eq!(lp.time(), secs(1.0), "nobody waited for the 5 s deadline");
     lp.run_once();
     assert_eq!(lp.heap_len(), 0, "and its dead entry left the heap");
@@ -198,15 +168,11 @@ fn cancelling_a_sleeping_task_cancels_its_timer() {
 
 #[test]
 fn sleep_until_ends_at_an_absolute_time() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let end = lp
-        .run_until_complete(async move {
-            handle.sleep(secs(0.5)).await;
-            handle.sleep_until(secs(2.0)).await;
-            handle.sleep_until(secs(1.0)).await; // already past: ready after one timer pass
-            handle.time()
-        })
-        .unwrap();
+    let (_, end) = run_virtual(|handle| async move {
+        handle.sleep(secs(0.5)).await;
+        handle.sleep_until(secs(2.0)).await;
+        handle.sleep_until(secs(1.0)).await; // already past: ready after one timer pass
+        handle.time()
+    });
     assert_eq!(end, secs(2.0));
 }

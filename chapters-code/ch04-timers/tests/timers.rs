@@ -4,11 +4,14 @@ mod common;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::slice::SliceIndex;
 use std::time::Duration;
 
 use ch03_ready_queue::RunError;
 use ch04_timers::heap::Purge;
-use ch04_timers::{EventLoop, MIN_SCHEDULED_TIMER_HANDLES, MonotonicClock, TimerHeap, heap::Timer};
+use ch04_timers::{
+    EventLoop, MIN_SCHEDULED_TIMER_HANDLES, MonotonicClock, TimerHeap, TimerKey, heap::Timer,
+};
 use common::{Log, secs};
 
 /// (label, loop time) of each callback, as it ran.
@@ -150,29 +153,32 @@ fn timer(log: &Log, label: &'static str) -> Timer {
     }
 }
 
-#[test]
-fn compaction_follows_cpythons_rule() {
+/// A heap of `len` timers due at 0, 1, 2… s, with those at the indices in `cancelled` cancelled.
+fn heap_with_cancelled(
+    len: u32,
+    cancelled: impl SliceIndex<[TimerKey], Output = [TimerKey]>,
+) -> TimerHeap {
     let log: Log = Rc::default();
-    // 100 entries, 60 cancelled: not more than 100 scheduled, so no rebuild; the head is live.
     let mut heap = TimerHeap::new();
-    let keys: Vec<_> = (0..100)
+    let keys: Vec<_> = (0..len)
         .map(|i| heap.push(secs(f64::from(i)), timer(&log, "t")))
         .collect();
-    for key in &keys[40..] {
+    for key in &keys[cancelled] {
         heap.cancel(*key);
     }
+    heap
+}
+
+#[test]
+fn compaction_follows_cpythons_rule() {
+    // 100 entries, 60 cancelled: not more than 100 scheduled, so no rebuild; the head is live.
+    let mut heap = heap_with_cancelled(100, 40..);
     assert_eq!(MIN_SCHEDULED_TIMER_HANDLES, 100);
     assert_eq!(heap.purge_cancelled(), Purge::Head(0));
     assert_eq!((heap.len(), heap.live(), heap.cancelled()), (100, 40, 60));
 
     // 200 entries, 120 cancelled: more than 100 and more than half: rebuild.
-    let mut heap = TimerHeap::new();
-    let keys: Vec<_> = (0..200)
-        .map(|i| heap.push(secs(f64::from(i)), timer(&log, "t")))
-        .collect();
-    for key in &keys[80..] {
-        heap.cancel(*key);
-    }
+    let mut heap = heap_with_cancelled(200, 80..);
     assert_eq!(
         heap.purge_cancelled(),
         Purge::Compacted {
@@ -183,13 +189,7 @@ fn compaction_follows_cpythons_rule() {
     assert_eq!((heap.len(), heap.cancelled()), (80, 0));
 
     // 200 entries, exactly half cancelled: not *more* than half: only the head is cleaned.
-    let mut heap = TimerHeap::new();
-    let keys: Vec<_> = (0..200)
-        .map(|i| heap.push(secs(f64::from(i)), timer(&log, "t")))
-        .collect();
-    for key in &keys[..100] {
-        heap.cancel(*key);
-    }
+    let mut heap = heap_with_cancelled(200, ..100);
     assert_eq!(heap.purge_cancelled(), Purge::Head(100));
     assert_eq!((heap.len(), heap.live()), (100, 100));
 }

@@ -3,40 +3,30 @@
 
 mod common;
 
-use std::rc::Rc;
-
-use ch04_timers::EventLoop;
 use ch06_patterns::{gather, gather_settled};
-use common::{DropGuard, Log, secs};
+use common::{DropGuard, run_logged, run_virtual, secs};
 
 #[test]
 fn gather_returns_the_first_error_and_does_not_cancel_the_others() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let log: Log = Rc::default();
-    let l = log.clone();
-    let outcome = lp
-        .run_until_complete(async move {
-            let (h1, h2, l2) = (handle.clone(), handle.clone(), l.clone());
-            let failing = Box::pin(async move {
-                h1.sleep(secs(1.0)).await;
-                if h1.time() == secs(1.0) {
-                    panic!("boom at 1 s"); // asyncio: raise
-                }
-            })
-                as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
-            let sibling = Box::pin(async move {
-                let _guard = DropGuard(l2.clone(), "sibling");
-                h2.sleep(secs(3.0)).await;
-                l2.borrow_mut()
-                    .push(format!("sibling finished at {:?}", h2.time()));
-            });
-            let result = gather(&handle, [failing, sibling]).await;
-            l.borrow_mut()
-                .push(format!("gather returned at {:?}", handle.time()));
-            result
-        })
-        .unwrap();
+    let (lp, outcome, log) = run_logged(|handle, l| async move {
+        let (h1, h2, l2) = (handle.clone(), handle.clone(), l.clone());
+        let failing = Box::pin(async move {
+            h1.sleep(secs(1.0)).await;
+            if h1.time() == secs(1.0) {
+                panic!("boom at 1 s"); // asyncio: raise
+            }
+        }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+        let sibling = Box::pin(async move {
+            let _guard = DropGuard(l2.clone(), "sibling");
+            h2.sleep(secs(3.0)).await;
+            l2.borrow_mut()
+                .push(format!("sibling finished at {:?}", h2.time()));
+        });
+        let result = gather(&handle, [failing, sibling]).await;
+        l.borrow_mut()
+            .push(format!("gather returned at {:?}", handle.time()));
+        result
+    });
     let error = outcome.expect_err("the first task panicked");
     assert_eq!(error.panic_message(), Some("boom at 1 s"));
     assert_eq!(
@@ -59,21 +49,17 @@ fn gather_returns_the_first_error_and_does_not_cancel_the_others() {
 
 #[test]
 fn gather_settled_waits_for_all_and_keeps_every_outcome() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let results = lp
-        .run_until_complete(async move {
-            let jobs = [1u64, 2, 3].map(|n| {
-                let h = handle.clone();
-                async move {
-                    h.sleep(secs(n as f64)).await;
-                    assert!(n != 2, "job 2 fails");
-                    n * 10
-                }
-            });
-            gather_settled(&handle, jobs).await
-        })
-        .unwrap();
+    let (lp, results) = run_virtual(|handle| async move {
+        let jobs = [1u64, 2, 3].map(|n| {
+            let h = handle.clone();
+            async move {
+                h.sleep(secs(n as f64)).await;
+                assert!(n != 2, "job 2 fails");
+                n * 10
+            }
+        });
+        gather_settled(&handle, jobs).await
+    });
     assert_eq!(results[0], Ok(10));
     assert_eq!(
         results[1].as_ref().unwrap_err().panic_message(),
@@ -85,30 +71,24 @@ fn gather_settled_waits_for_all_and_keeps_every_outcome() {
 
 #[test]
 fn try_join_all_drops_the_other_futures_at_the_first_error() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let log: Log = Rc::default();
-    let l = log.clone();
-    let outcome = lp
-        .run_until_complete(async move {
-            let (h1, h2, l2) = (handle.clone(), handle.clone(), l.clone());
-            let failing = Box::pin(async move {
-                h1.sleep(secs(1.0)).await;
-                Err::<u32, _>("boom at 1 s")
-            })
-                as std::pin::Pin<Box<dyn std::future::Future<Output = Result<u32, &str>>>>;
-            let sibling = Box::pin(async move {
-                let _guard = DropGuard(l2.clone(), "sibling");
-                h2.sleep(secs(3.0)).await;
-                l2.borrow_mut().push("sibling finished".into());
-                Ok(3)
-            });
-            let result = futures::future::try_join_all([failing, sibling]).await;
-            l.borrow_mut()
-                .push(format!("try_join_all returned at {:?}", handle.time()));
-            result
+    let (lp, outcome, log) = run_logged(|handle, l| async move {
+        let (h1, h2, l2) = (handle.clone(), handle.clone(), l.clone());
+        let failing = Box::pin(async move {
+            h1.sleep(secs(1.0)).await;
+            Err::<u32, _>("boom at 1 s")
         })
-        .unwrap();
+            as std::pin::Pin<Box<dyn std::future::Future<Output = Result<u32, &str>>>>;
+        let sibling = Box::pin(async move {
+            let _guard = DropGuard(l2.clone(), "sibling");
+            h2.sleep(secs(3.0)).await;
+            l2.borrow_mut().push("sibling finished".into());
+            Ok(3)
+        });
+        let result = futures::future::try_join_all([failing, sibling]).await;
+        l.borrow_mut()
+            .push(format!("try_join_all returned at {:?}", handle.time()));
+        result
+    });
     assert_eq!(outcome, Err("boom at 1 s"));
     assert_eq!(
         *log.borrow(),

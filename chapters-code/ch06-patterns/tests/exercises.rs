@@ -12,7 +12,7 @@ use ch04_timers::{EventLoop, TimeoutError};
 use ch06_patterns::exercises::ex1_gather_limited::gather_limited;
 use ch06_patterns::exercises::ex2_first_completed::first_completed;
 use ch06_patterns::exercises::ex3_retry_with_timeout::retry_with_timeout;
-use common::{DropGuard, Gauge, Log, secs};
+use common::{DropGuard, Gauge, run_virtual, secs, virtual_loop_with_log};
 
 // ---- Exercise 1: gather_limited -----------------------------------------------------------
 
@@ -76,10 +76,8 @@ fn ex1_concurrent_within_the_limit() {
 
 #[test]
 fn ex2_the_first_to_finish_wins_and_the_others_keep_running() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let log: Log = Rc::default();
-    let l = log.clone();
+    let (lp, log) = virtual_loop_with_log();
+    let (handle, l) = (lp.handle(), log.clone());
     let (index, value, pending) = lp
         .run_until_complete(async move {
             let jobs: Vec<_> = [3.0, 1.0, 2.0]
@@ -118,28 +116,24 @@ fn ex2_the_first_to_finish_wins_and_the_others_keep_running() {
 
 #[test]
 fn ex2_pending_handles_are_in_argument_order_and_usable() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let rest = lp
-        .run_until_complete(async move {
-            let jobs: Vec<_> = [2u64, 1, 3]
-                .into_iter()
-                .map(|s| {
-                    let h = handle.clone();
-                    async move {
-                        h.sleep(secs(s as f64)).await;
-                        s
-                    }
-                })
-                .collect();
-            let first = first_completed(&handle, jobs).await;
-            let mut rest = Vec::new();
-            for task in first.pending {
-                rest.push(task.await.unwrap());
-            }
-            rest
-        })
-        .unwrap();
+    let (_, rest) = run_virtual(|handle| async move {
+        let jobs: Vec<_> = [2u64, 1, 3]
+            .into_iter()
+            .map(|s| {
+                let h = handle.clone();
+                async move {
+                    h.sleep(secs(s as f64)).await;
+                    s
+                }
+            })
+            .collect();
+        let first = first_completed(&handle, jobs).await;
+        let mut rest = Vec::new();
+        for task in first.pending {
+            rest.push(task.await.unwrap());
+        }
+        rest
+    });
     assert_eq!(rest, [2, 3], "pending, in argument order, can be awaited");
 }
 
@@ -147,10 +141,8 @@ fn ex2_pending_handles_are_in_argument_order_and_usable() {
 
 #[test]
 fn ex3_retries_until_an_attempt_is_fast_enough() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let log: Log = Rc::default();
-    let l = log.clone();
+    let (lp, log) = virtual_loop_with_log();
+    let (handle, l) = (lp.handle(), log.clone());
     let attempt = Rc::new(Cell::new(0));
     let result = lp
         .run_until_complete(async move {

@@ -3,14 +3,15 @@
 
 mod common;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
+use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
-use ch04_timers::{EventLoop, VirtualClock};
+use ch04_timers::{EventLoop, TimerCore, VirtualClock};
 use ch06_patterns::gather;
 use ch06_patterns::scenarios::{concurrent_sleeps, sequential_sleeps};
-use common::{Log, secs};
+use common::{Log, run_logged, run_virtual, secs, virtual_loop_with_log};
 
 #[test]
 fn await_in_a_loop_is_sequential_the_times_add_up() {
@@ -26,23 +27,17 @@ fn gathered_sleeps_overlap_the_total_is_the_longest() {
 
 #[test]
 fn gather_returns_results_in_argument_order_not_completion_order() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let finished: Log = Rc::default();
-    let f = finished.clone();
-    let results = lp
-        .run_until_complete(async move {
-            let jobs = [("a", 3), ("b", 1), ("c", 2)].map(|(name, s)| {
-                let (h, f) = (handle.clone(), f.clone());
-                async move {
-                    h.sleep(Duration::from_secs(s)).await;
-                    f.borrow_mut().push(name.to_string());
-                    name
-                }
-            });
-            gather(&handle, jobs).await
-        })
-        .unwrap();
+    let (lp, results, finished) = run_logged(|handle, f| async move {
+        let jobs = [("a", 3), ("b", 1), ("c", 2)].map(|(name, s)| {
+            let (h, f) = (handle.clone(), f.clone());
+            async move {
+                h.sleep(Duration::from_secs(s)).await;
+                f.borrow_mut().push(name.to_string());
+                name
+            }
+        });
+        gather(&handle, jobs).await
+    });
     assert_eq!(results, Ok(vec!["a", "b", "c"]), "argument order");
     assert_eq!(*finished.borrow(), ["b", "c", "a"], "completion order");
     assert_eq!(lp.time(), secs(3.0));
@@ -65,8 +60,7 @@ fn gather_spawns_at_once_the_children_start_before_it_is_awaited() {
 
 #[test]
 fn spawn_starts_in_the_next_iteration_without_being_awaited() {
-    let lp = EventLoop::virtual_time();
-    let log: Log = Rc::default();
+    let (lp, log) = virtual_loop_with_log();
     let l = log.clone();
     let task = lp.spawn(async move { l.borrow_mut().push("task body ran".into()) });
     assert!(log.borrow().is_empty(), "spawn only queues the first step");
@@ -77,9 +71,8 @@ fn spawn_starts_in_the_next_iteration_without_being_awaited() {
 
 #[test]
 fn a_task_whose_handle_is_dropped_runs_to_the_end_the_loop_owns_it() {
-    let lp = EventLoop::virtual_time();
-    let (handle, log): (_, Log) = (lp.handle(), Rc::default());
-    let l = log.clone();
+    let (lp, log) = virtual_loop_with_log();
+    let (handle, l) = (lp.handle(), log.clone());
     drop(lp.spawn(async move {
         handle.sleep(secs(1.0)).await;
         l.borrow_mut()
@@ -92,22 +85,18 @@ fn a_task_whose_handle_is_dropped_runs_to_the_end_the_loop_owns_it() {
 
 #[test]
 fn await_spawn_costs_two_iterations_await_directly_costs_none() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let (direct, via_task) = lp
-        .run_until_complete(async move {
-            let before = handle.iteration();
-            let value = async { 42 }.await;
-            let direct = handle.iteration() - before;
-            assert_eq!(value, 42);
+    let (_, (direct, via_task)) = run_virtual(|handle| async move {
+        let before = handle.iteration();
+        let value = async { 42 }.await;
+        let direct = handle.iteration() - before;
+        assert_eq!(value, 42);
 
-            let before = handle.iteration();
-            let value = handle.spawn(async { 42 }).await.unwrap();
-            let via_task = handle.iteration() - before;
-            assert_eq!(value, 42);
-            (direct, via_task)
-        })
-        .unwrap();
+        let before = handle.iteration();
+        let value = handle.spawn(async { 42 }).await.unwrap();
+        let via_task = handle.iteration() - before;
+        assert_eq!(value, 42);
+        (direct, via_task)
+    });
     assert_eq!(direct, 0, "awaiting a future runs it inline, in this step");
     assert_eq!(
         via_task, 2,
@@ -115,23 +104,28 @@ fn await_spawn_costs_two_iterations_await_directly_costs_none() {
     );
 }
 
+/// Spawns a task A that runs `a(handle, log)`, then a task B that logs when it runs; runs
+/// `lp` until idle and returns the log.
+fn spawn_a_then_b<F>(lp: &EventLoop, a: impl FnOnce(Rc<TimerCore>, Log) -> F) -> Vec<String>
+where
+    F: Future<Output = ()> + 'static,
+{
+    let log = Log::default();
+    lp.spawn(a(lp.handle(), log.clone()));
+    let (h, l) = (lp.handle(), log.clone());
+    lp.spawn(async move { l.borrow_mut().push(format!("B runs at {:?}", h.time())) });
+    lp.run_until_idle();
+    log.take()
+}
+
 #[test]
 fn sleep_yields_while_one_task_sleeps_another_runs() {
-    let lp = EventLoop::virtual_time();
-    let log: Log = Rc::default();
-    let (h, l) = (lp.handle(), log.clone());
-    lp.spawn(async move {
+    let log = spawn_a_then_b(&EventLoop::virtual_time(), |h, l| async move {
         l.borrow_mut().push(format!("A sleeps at {:?}", h.time()));
         h.sleep(secs(1.0)).await;
         l.borrow_mut().push(format!("A wakes at {:?}", h.time()));
     });
-    let (h, l) = (lp.handle(), log.clone());
-    lp.spawn(async move { l.borrow_mut().push(format!("B runs at {:?}", h.time())) });
-    lp.run_until_idle();
-    assert_eq!(
-        *log.borrow(),
-        ["A sleeps at 0ns", "B runs at 0ns", "A wakes at 1s"]
-    );
+    assert_eq!(log, ["A sleeps at 0ns", "B runs at 0ns", "A wakes at 1s"]);
 }
 
 #[test]
@@ -140,18 +134,10 @@ fn blocking_code_does_not_yield_the_other_task_waits_for_it() {
     // as `time.sleep(1)` or a second of CPU work would.
     let clock = VirtualClock::new();
     let lp = EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
-    let log: Rc<RefCell<Vec<String>>> = Rc::default();
-    let (h, l) = (lp.handle(), log.clone());
-    lp.spawn(async move {
+    let log = spawn_a_then_b(&lp, |h, l| async move {
         l.borrow_mut().push(format!("A blocks at {:?}", h.time()));
         clock.advance(secs(1.0)); // no .await: the loop cannot run anything else meanwhile
         l.borrow_mut().push(format!("A done at {:?}", h.time()));
     });
-    let (h, l) = (lp.handle(), log.clone());
-    lp.spawn(async move { l.borrow_mut().push(format!("B runs at {:?}", h.time())) });
-    lp.run_until_idle();
-    assert_eq!(
-        *log.borrow(),
-        ["A blocks at 0ns", "A done at 1s", "B runs at 1s"]
-    );
+    assert_eq!(log, ["A blocks at 0ns", "A done at 1s", "B runs at 1s"]);
 }

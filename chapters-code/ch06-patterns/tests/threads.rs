@@ -5,23 +5,11 @@ mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ch04_timers::EventLoop;
 use ch06_patterns::{gather, to_thread};
-
-/// Waits until `cond` holds; `false` after 10 s (a guard against hanging if the claim is
-/// false, not a timing assertion: on success it returns as soon as `cond` holds).
-fn wait_until(cond: impl Fn() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !cond() {
-        if Instant::now() > deadline {
-            return false;
-        }
-        std::thread::yield_now();
-    }
-    true
-}
+use common::wait_until;
 
 #[test]
 fn the_loop_keeps_running_while_to_thread_blocks() {

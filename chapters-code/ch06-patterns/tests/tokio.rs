@@ -1,10 +1,13 @@
 //! The chapter's claims on tokio: a current-thread runtime with the paused clock, so that
 //! times are exact, as on our virtual clock.
 
+mod common;
+
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant as StdInstant};
 
+use common::wait_until;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use tokio::time::{Instant, sleep, timeout};
@@ -211,17 +214,6 @@ async fn tokio_sleep_yields_to_other_tasks() {
     a.await.unwrap();
     b.await.unwrap();
     assert_eq!(*log.lock().unwrap(), ["A sleeps", "B runs", "A wakes"]);
-}
-
-fn wait_until(cond: impl Fn() -> bool) -> bool {
-    let deadline = StdInstant::now() + Duration::from_secs(10);
-    while !cond() {
-        if StdInstant::now() > deadline {
-            return false;
-        }
-        std::thread::yield_now();
-    }
-    true
 }
 
 #[tokio::test] // real clock: spawn_blocking threads do not follow a paused clock

@@ -8,27 +8,21 @@ use std::time::Duration;
 
 use ch04_timers::{EventLoop, TimeoutError};
 use ch06_patterns::wait_for;
-use common::{DropGuard, Log, secs};
+use common::{DropGuard, run_logged, run_virtual, secs};
 
 #[test]
 fn wait_for_drops_the_inner_future_at_the_timeout() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let log: Log = Rc::default();
-    let l = log.clone();
-    let result = lp
-        .run_until_complete(async move {
-            let (h, inner) = (handle.clone(), l.clone());
-            let slow = async move {
-                let _guard = DropGuard(inner, "inner");
-                h.sleep(secs(10.0)).await;
-            };
-            let result = wait_for(&handle, slow, secs(2.0)).await;
-            l.borrow_mut()
-                .push(format!("caller resumed at {:?}", handle.time()));
-            result
-        })
-        .unwrap();
+    let (lp, result, log) = run_logged(|handle, l| async move {
+        let (h, inner) = (handle.clone(), l.clone());
+        let slow = async move {
+            let _guard = DropGuard(inner, "inner");
+            h.sleep(secs(10.0)).await;
+        };
+        let result = wait_for(&handle, slow, secs(2.0)).await;
+        l.borrow_mut()
+            .push(format!("caller resumed at {:?}", handle.time()));
+        result
+    });
     assert_eq!(result, Err(TimeoutError { timeout: secs(2.0) }));
     assert_eq!(*log.borrow(), ["inner dropped", "caller resumed at 2s"]);
     assert_eq!(lp.live_timers(), 0);
@@ -36,22 +30,18 @@ fn wait_for_drops_the_inner_future_at_the_timeout() {
 
 #[test]
 fn wait_for_returns_the_value_when_it_is_in_time() {
-    let lp = EventLoop::virtual_time();
-    let handle = lp.handle();
-    let value = lp
-        .run_until_complete(async move {
-            let h = handle.clone();
-            wait_for(
-                &handle,
-                async move {
-                    h.sleep(secs(1.0)).await;
-                    7
-                },
-                secs(5.0),
-            )
-            .await
-        })
-        .unwrap();
+    let (lp, value) = run_virtual(|handle| async move {
+        let h = handle.clone();
+        wait_for(
+            &handle,
+            async move {
+                h.sleep(secs(1.0)).await;
+                7
+            },
+            secs(5.0),
+        )
+        .await
+    });
     assert_eq!(value, Ok(7));
     assert_eq!(lp.time(), secs(1.0));
 }
