@@ -18,7 +18,7 @@ usage: cargo xtask <command>
   book                  build the book into target/book (fails on any mdBook error)
   tools                 install the pinned mdBook and mdbook-mermaid into .tools/ if missing
   check-render          open every page of the built book in headless Chromium and check it
-  test                  run every test: the workspace, then both halves of every exercise
+  test                  run every test: the workspace (under cargo-nextest), then both halves of every exercise
   exercise <ch> <n>     check your answer to one exercise, e.g. `cargo xtask exercise ch01 1`
   exercises             prove every reference solution passes and every stub fails
   bench                 our loop vs tokio vs CPython asyncio (spawn, yield, timers): one table
