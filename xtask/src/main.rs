@@ -9,7 +9,8 @@ mod test;
 mod tools;
 
 use anyhow::{Result, bail};
-use std::path::PathBuf;
+/// The workspace root (one definition, shared with the book's tests).
+pub use test_support::workspace_root;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -49,13 +50,4 @@ fn run() -> Result<()> {
         }
         _ => bail!("unknown command `{}`\n\n{USAGE}", args.join(" ")),
     }
-}
-
-/// The workspace root: xtask lives one level below it.
-pub fn workspace_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .expect("xtask sits inside the workspace")
-        .to_path_buf()
 }
