@@ -11,6 +11,7 @@ use ch02_lazy_futures::countdown::Countdown;
 use ch03_ready_queue::{
     Event, EventLoop, JoinErrorKind, LoopFuture, Outcome, RunError, TaskState, current_loop,
 };
+use test_support::{LIMIT, join_within};
 
 type Log = Rc<RefCell<Vec<String>>>;
 
@@ -430,7 +431,8 @@ impl Future for WakeFromThread {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let waker = cx.waker().clone();
-        let outcome = std::thread::spawn(move || waker.wake()).join();
+        let waking = std::thread::spawn(move || waker.wake());
+        let outcome = join_within(waking, LIMIT, "the wake on another thread to return");
         *self.0.lock().unwrap() = Some(outcome.map(|_| ()));
         Poll::Ready(())
     }
