@@ -7,12 +7,5 @@ pub mod lint;
 pub mod markdown;
 pub mod oracle;
 
-use std::path::PathBuf;
-
 /// The workspace root, which holds the book (`src/`) and the chapter crates (`chapters-code/`).
-pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ sits inside the workspace")
-        .to_path_buf()
-}
+pub use test_support::workspace_root;

@@ -6,8 +6,10 @@
 
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A chapter crate that has exercises.
 struct Chapter {
@@ -67,6 +69,10 @@ fn find_chapter(wanted: &str) -> Result<Chapter> {
         })
 }
 
+/// How long a chapter's exercise tests may run, once compiled, before they are stopped. They
+/// take a second or two; a wrong answer may wait for a wake-up that never comes.
+const TIME_LIMIT: Duration = Duration::from_secs(120);
+
 /// What one run of a chapter's exercise tests showed.
 struct Run {
     compiled: bool,
@@ -76,45 +82,130 @@ struct Run {
     messages: BTreeMap<String, String>,
     /// The compiler's errors, when it did not compile.
     compiler_errors: String,
+    /// The test still running when the run was stopped at [`TIME_LIMIT`], if it was.
+    hung: Option<String>,
 }
 
+impl Run {
+    /// Whether the run was stopped at [`TIME_LIMIT`].
+    fn timed_out(&self) -> bool {
+        self.hung.is_some()
+    }
+}
+
+/// Compiles a chapter's exercise tests with `feature`, then runs them (those whose name starts
+/// with `filter`) one at a time, stopping them after [`TIME_LIMIT`]: compile time does not count.
 fn run_tests(chapter: &Chapter, feature: &str, filter: Option<&str>) -> Result<Run> {
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .args([
-            "test",
-            "--quiet",
-            "-p",
-            &chapter.name,
-            "--features",
-            feature,
-        ])
-        .args([
-            "--test",
-            "exercises",
-            "--",
-            "--color",
-            "never",
-            "--format",
-            "pretty",
-        ])
-        .args(filter)
+    let build = Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "--no-run", "-p", &chapter.name])
+        .args(["--features", feature, "--test", "exercises"])
+        // The compiler's errors on stderr as a reader sees them; the artifacts as JSON on stdout.
+        .args(["--message-format", "json-render-diagnostics"])
         .env("CARGO_TERM_COLOR", "never")
-        .env("RUST_BACKTRACE", "0")
-        .current_dir(crate::workspace_root());
-    let output = command
+        .current_dir(crate::workspace_root())
         .output()
         .with_context(|| format!("could not run cargo test for {}", chapter.name))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let results = parse_results(&stdout);
-    let compiled = !stderr.contains("could not compile") && !stderr.contains("error[");
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    let executable = build
+        .status
+        .success()
+        .then(|| test_executable(&String::from_utf8_lossy(&build.stdout)));
+    let Some(executable) = executable else {
+        return Ok(Run {
+            compiled: false,
+            results: BTreeMap::new(),
+            messages: BTreeMap::new(),
+            compiler_errors: first_errors(&stderr),
+            hung: None,
+        });
+    };
+    let executable = executable.with_context(|| {
+        format!(
+            "cargo built {}'s exercise tests but named no executable",
+            chapter.name
+        )
+    })?;
+    let mut command = Command::new(&executable);
+    command
+        .args(["--color", "never", "--format", "pretty"])
+        // One at a time: libtest then prints `test name ... ` before each test, so a test that
+        // never finishes can be named.
+        .args(["--test-threads", "1"])
+        .args(filter)
+        .env("RUST_BACKTRACE", "0")
+        // Where `cargo test` runs them: the package's directory.
+        .current_dir(&chapter.dir);
+    let (stdout, finished) = run_with_time_limit(&mut command, TIME_LIMIT)
+        .with_context(|| format!("could not run {}", executable.display()))?;
+    let hung = (!finished)
+        .then(|| running_test(&stdout).unwrap_or_else(|| "(none had started)".to_string()));
     Ok(Run {
-        compiled: compiled || !results.is_empty(),
+        compiled: true,
+        results: parse_results(&stdout),
         messages: parse_panic_messages(&stdout),
-        results,
-        compiler_errors: first_errors(&stderr),
+        compiler_errors: String::new(),
+        hung,
     })
+}
+
+/// The test executable named in cargo's JSON messages (`compiler-artifact` of the `exercises`
+/// test target).
+fn test_executable(json_lines: &str) -> Option<PathBuf> {
+    json_lines
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .filter(|message| message["target"]["name"] == "exercises")
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+}
+
+/// Runs `command` with its output captured; kills it if it outlives `limit`. Returns its stdout
+/// and whether it finished (`false`: killed).
+fn run_with_time_limit(command: &mut Command, limit: Duration) -> Result<(String, bool)> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    // Drain both pipes on threads, so that a chatty test cannot block on a full pipe.
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let started = Instant::now();
+    let finished = loop {
+        if child.try_wait()?.is_some() {
+            break true;
+        }
+        if started.elapsed() > limit {
+            child.kill()?;
+            child.wait()?;
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    drop(stderr.join()); // the panics are in stdout: libtest captures each test's output
+    Ok((stdout, finished))
+}
+
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut text);
+        }
+        String::from_utf8_lossy(&text).into_owned()
+    })
+}
+
+/// With one test thread, libtest prints `test name ... ` before running a test and its verdict
+/// after: a last such line with no verdict names the test that was running.
+fn running_test(stdout: &str) -> Option<String> {
+    let last = stdout
+        .lines()
+        .rev()
+        .find(|line| line.starts_with("test "))?;
+    let (name, verdict) = last.strip_prefix("test ")?.split_once(" ...")?;
+    verdict.trim().is_empty().then(|| name.to_string())
 }
 
 /// `test ex1_counts ... ok` lines.
@@ -235,6 +326,13 @@ pub fn check_one(chapter: &str, number: &str) -> Result<()> {
             run.compiler_errors
         );
     }
+    if let Some(hung) = &run.hung {
+        bail!(
+            "exercise {number}'s tests did not finish within {} s (`{hung}` was still running): \
+             does your answer wait for something that never happens?{hint}",
+            TIME_LIMIT.as_secs()
+        );
+    }
     if run.results.is_empty() {
         bail!("no tests named ex{number}_* ran for {}", chapter.name);
     }
@@ -288,6 +386,16 @@ pub fn verify_all() -> Result<()> {
                 chapter.name, stubbed.compiler_errors
             ));
         }
+        for (run, which) in [(&solved, "solutions"), (&stubbed, "stubs")] {
+            if let Some(hung) = &run.hung {
+                problems.push(format!(
+                    "{}: with the {which}, the exercise tests did not finish within {} s \
+                     (`{hung}` was still running; the tests after it did not run)",
+                    chapter.name,
+                    TIME_LIMIT.as_secs()
+                ));
+            }
+        }
         for (name, passed) in &solved.results {
             if !passed {
                 let message = solved.messages.get(name).cloned().unwrap_or_default();
@@ -311,6 +419,9 @@ pub fn verify_all() -> Result<()> {
                 .count();
             let failing = tests.iter().filter(|(_, passed)| !**passed).count();
             if tests.is_empty() || solution_tests == 0 {
+                if solved.timed_out() || stubbed.timed_out() {
+                    continue; // reported above: the run was stopped before these tests
+                }
                 problems.push(format!(
                     "{}: exercise {number} has no tests named {prefix}*",
                     chapter.name

@@ -9,7 +9,8 @@ mod test;
 mod tools;
 
 use anyhow::{Result, bail};
-use std::path::PathBuf;
+/// The workspace root (one definition, shared with the book's tests).
+pub use test_support::workspace_root;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -18,7 +19,7 @@ usage: cargo xtask <command>
   book                  build the book into target/book (fails on any mdBook error)
   tools                 install the pinned mdBook and mdbook-mermaid into .tools/ if missing
   check-render          open every page of the built book in headless Chromium and check it
-  test                  run every test: the workspace, then both halves of every exercise
+  test                  run every test: the workspace (under cargo-nextest), then both halves of every exercise
   exercise <ch> <n>     check your answer to one exercise, e.g. `cargo xtask exercise ch01 1`
   exercises             prove every reference solution passes and every stub fails
   bench                 our loop vs tokio vs CPython asyncio (spawn, yield, timers): one table
@@ -49,13 +50,4 @@ fn run() -> Result<()> {
         }
         _ => bail!("unknown command `{}`\n\n{USAGE}", args.join(" ")),
     }
-}
-
-/// The workspace root: xtask lives one level below it.
-pub fn workspace_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .expect("xtask sits inside the workspace")
-        .to_path_buf()
 }

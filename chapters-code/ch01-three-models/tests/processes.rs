@@ -11,6 +11,7 @@ use ch01_three_models::protocol::{Request, Response};
 use ch01_three_models::tasks::cpu_work_as_tasks;
 use ch01_three_models::threads::cpu_work_as_threads;
 use ch01_three_models::worker::PROCESS_COUNTER;
+use test_support::{LIMIT, join_within};
 
 fn worker_program() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_ch01-worker"))
@@ -81,16 +82,15 @@ fn a_child_does_not_see_the_parents_memory() {
     );
 
     // A thread, by contrast, reads and writes the parent's very counter.
-    std::thread::spawn(|| {
+    let thread = std::thread::spawn(|| {
         assert_eq!(
             PROCESS_COUNTER.load(Ordering::SeqCst),
             43,
             "a thread sees the parent's write"
         );
         PROCESS_COUNTER.fetch_add(1, Ordering::SeqCst);
-    })
-    .join()
-    .unwrap();
+    });
+    join_within(thread, LIMIT, "the thread that adds 1 to end").unwrap();
     assert_eq!(
         PROCESS_COUNTER.load(Ordering::SeqCst),
         44,

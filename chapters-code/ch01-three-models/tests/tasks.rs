@@ -7,6 +7,7 @@ use ch01_three_models::tasks::{
     blocking_call_off_the_loop, cpu_work_as_tasks, start_a_loop_inside_a_loop, waits_as_tasks,
 };
 use ch01_three_models::workload::cpu_work;
+use test_support::{LIMIT, join_within};
 
 #[test]
 fn every_task_runs_on_the_loops_one_thread() {
@@ -81,10 +82,14 @@ fn one_running_loop_per_thread() {
         "unexpected panic message: {message}"
     );
     // ... while other threads may each run their own loop at the same time.
-    let per_thread: Vec<_> = thread::scope(|s| {
-        let handles: Vec<_> = (0..3).map(|_| s.spawn(|| waits_as_tasks(5))).collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    // Not scoped threads: a scope would wait for a stuck thread with no limit.
+    let handles: Vec<_> = (0..3)
+        .map(|_| thread::spawn(|| waits_as_tasks(5)))
+        .collect();
+    let per_thread: Vec<_> = handles
+        .into_iter()
+        .map(|h| join_within(h, LIMIT, "a thread's loop to finish its 5 waits").unwrap())
+        .collect();
     let loop_threads: HashSet<_> = per_thread.iter().map(|seen| seen[0]).collect();
     assert_eq!(
         loop_threads.len(),

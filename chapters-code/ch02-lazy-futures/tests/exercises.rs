@@ -15,6 +15,7 @@ use ch02_lazy_futures::event_log::EventLog;
 use ch02_lazy_futures::exercises::ex1_poll_count::poll_count;
 use ch02_lazy_futures::exercises::ex2_yield_once::yield_once;
 use ch02_lazy_futures::exercises::ex3_block_on::block_on;
+use test_support::{LIMIT, join_within, run_within};
 
 /// A waker that counts how often it is woken.
 struct CountingWaker(AtomicUsize);
@@ -117,11 +118,14 @@ async fn ex2_yield_once_completes_on_tokio() {
 
 // ---- Exercise 3: block_on ---------------------------------------------------------------
 
+/// What a `block_on` that never returns did not do (it parks, and nothing unparks it).
+const RETURNS: &str = "block_on to return: does the waker unpark the parked thread?";
+
 #[test]
 fn ex3_block_on_returns_the_output() {
-    assert_eq!(block_on(async { 6 * 7 }), 42);
+    assert_eq!(run_within(LIMIT, RETURNS, || block_on(async { 6 * 7 })), 42);
     assert_eq!(
-        block_on(Countdown::new(3)),
+        run_within(LIMIT, RETURNS, || block_on(Countdown::new(3))),
         3,
         "block_on(Countdown::new(3))"
     );
@@ -135,11 +139,11 @@ fn ex3_block_on_is_woken_from_another_thread() {
         tx.send("from another thread").unwrap();
     });
     assert_eq!(
-        block_on(rx),
+        run_within(LIMIT, RETURNS, || block_on(rx)),
         Ok("from another thread"),
         "block_on must sleep until the other thread's send wakes it"
     );
-    sender.join().unwrap();
+    join_within(sender, LIMIT, "the sending thread to end").unwrap();
 }
 
 /// Pending on its first poll; a helper thread wakes it a little later. Counts its polls.
@@ -173,10 +177,11 @@ impl Future for WokenLater {
 #[test]
 fn ex3_block_on_sleeps_instead_of_spinning() {
     let polls = Arc::new(AtomicUsize::new(0));
-    block_on(WokenLater {
+    let woken_later = WokenLater {
         polls: polls.clone(),
         woken: Arc::new(AtomicBool::new(false)),
-    });
+    };
+    run_within(LIMIT, RETURNS, || block_on(woken_later));
     let polls = polls.load(Ordering::SeqCst);
     // Two polls (a rare spurious wake-up of park() may add one): not thousands.
     assert!(

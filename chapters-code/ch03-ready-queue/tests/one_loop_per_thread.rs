@@ -2,9 +2,10 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 
 use ch03_ready_queue::{EventLoop, RunError, RunGuard};
+use test_support::{Barrier, LIMIT, join_within};
 
 #[test]
 fn running_a_loop_inside_another_is_refused() {
@@ -66,12 +67,15 @@ fn loops_on_two_threads_run_side_by_side() {
             std::thread::spawn(move || {
                 let lp = EventLoop::new();
                 lp.run_until_complete(async move {
-                    barrier.wait();
+                    barrier.wait_within(LIMIT, "the other loop's task at the barrier");
                     n * 10
                 })
             })
         })
         .collect();
-    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let results: Vec<_> = threads
+        .into_iter()
+        .map(|t| join_within(t, LIMIT, "a loop's thread to end").unwrap())
+        .collect();
     assert_eq!(results, [Ok(0), Ok(10)]);
 }

@@ -7,6 +7,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use ch03_ready_queue::{EventLoop, TaskState};
+use test_support::{LIMIT, join_within};
 
 /// Pending until its waker, sent to another thread, has been woken there.
 struct WokenElsewhere(bool);
@@ -19,7 +20,8 @@ impl Future for WokenElsewhere {
         }
         self.0 = true;
         let waker = cx.waker().clone();
-        std::thread::spawn(move || waker.wake()).join().unwrap();
+        let waking = std::thread::spawn(move || waker.wake());
+        join_within(waking, LIMIT, "the wake on another thread to return").unwrap();
         Poll::Pending
     }
 }

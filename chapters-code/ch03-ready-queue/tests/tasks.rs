@@ -16,6 +16,7 @@ use ch03_ready_queue::{
     Event, EventLoop, JoinErrorKind, LoopFuture, Outcome, RunError, TaskState, current_loop,
 };
 use common::{Log, log, push, run_main, spawn_logging};
+use test_support::{LIMIT, join_within};
 
 /// Two tasks that each yield once: the chapter's task diagram.
 pub fn two_tasks_scenario() -> (EventLoop, Log) {
@@ -405,7 +406,8 @@ impl Future for WakeFromThread {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let waker = cx.waker().clone();
-        let outcome = std::thread::spawn(move || waker.wake()).join();
+        let waking = std::thread::spawn(move || waker.wake());
+        let outcome = join_within(waking, LIMIT, "the wake on another thread to return");
         *self.0.lock().unwrap() = Some(outcome.map(|_| ()));
         Poll::Ready(())
     }

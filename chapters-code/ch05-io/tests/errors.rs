@@ -5,10 +5,11 @@ mod common;
 
 use std::io::{ErrorKind, Write};
 use std::os::fd::AsFd;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ch05_io::{EventLoop, TcpListener, TcpStream, echo_client, serve_echo};
 use common::any_port;
+use test_support::{LIMIT, join_within};
 
 #[test]
 fn a_peer_that_closes_mid_message_is_a_clean_eof_and_read_exact_says_how_far_it_got() {
@@ -187,10 +188,16 @@ fn the_notifier_wakes_a_blocked_select_from_another_thread() {
         std::thread::sleep(Duration::from_millis(20));
         notifier.notify().unwrap();
     });
-    // No timeout and nothing will ever be sent on `conn`: only the notifier can end this.
-    let ready = lp.selector().select(None).unwrap();
+    // Nothing will ever be sent on `conn`: only the notifier can end this before the timeout,
+    // which is only a guard against a notifier that does not work.
+    let started = Instant::now();
+    let ready = lp.selector().select(Some(LIMIT)).unwrap();
+    assert!(
+        started.elapsed() < LIMIT,
+        "timed out after {LIMIT:?} waiting for the notifier to end select"
+    );
     assert!(ready.is_empty(), "a notification reports no fd");
-    poke.join().unwrap();
+    join_within(poke, LIMIT, "the notifying thread to end").unwrap();
 }
 
 /// `io_op` works for any registered fd: here a Unix socket pair, read through the selector.

@@ -13,6 +13,7 @@ use ch05_io::exercises::ex1_read_line::LineReader;
 use ch05_io::exercises::ex2_read_timeout::read_timeout;
 use ch05_io::exercises::ex3_write_all::write_all;
 use ch05_io::{EventLoop, TcpStream};
+use test_support::{LIMIT, join_within, recv_within};
 
 /// A loop, a `TcpStream` on it, and the blocking std socket at the other end.
 fn connected() -> (EventLoop, TcpStream, std::net::TcpStream) {
@@ -118,7 +119,7 @@ fn ex3_four_megabytes_take_many_partial_writes_and_arrive_in_order() {
     // only be partial, however fast the machine: the test never depends on timing.
     let (go, wait_for_go) = std::sync::mpsc::channel::<()>();
     let reader = std::thread::spawn(move || {
-        wait_for_go.recv().unwrap();
+        recv_within(&wait_for_go, LIMIT, "the writer's first poll").unwrap();
         let mut client = client;
         let mut got = Vec::new();
         std::io::Read::read_to_end(&mut client, &mut got).unwrap();
@@ -142,7 +143,7 @@ fn ex3_four_megabytes_take_many_partial_writes_and_arrive_in_order() {
             calls
         })
         .unwrap();
-    let got = reader.join().unwrap();
+    let got = join_within(reader, LIMIT, "the reader to read to the end").unwrap();
     assert!(got == expected, "the bytes arrived, all of them, in order");
     assert!(
         calls > 1,

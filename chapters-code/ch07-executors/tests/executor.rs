@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use ch07_executors::scenarios::wait_until;
 use ch07_executors::{EventLoop, JobError, ThreadPool};
+use test_support::{LIMIT, join_within};
 
 const GUARD: Duration = Duration::from_secs(10);
 
@@ -135,7 +136,10 @@ fn our_to_thread_sleeps_in_select_while_the_job_runs_two_polls_in_all() {
             &polls,
         ))
         .unwrap();
-    assert!(helper.join().unwrap(), "the loop was asleep in select");
+    assert!(
+        join_within(helper, LIMIT, "the releasing thread to end").unwrap(),
+        "the loop was asleep in select"
+    );
     assert_eq!(out, Ok(true));
     assert_eq!(
         polls.load(Ordering::SeqCst),
@@ -181,7 +185,7 @@ fn a_futures_oneshot_sent_from_a_std_thread_wakes_a_task_on_our_loop() {
         parked
     });
     let value = lp.run_until_complete(rx).unwrap().unwrap();
-    assert!(sender.join().unwrap());
+    assert!(join_within(sender, LIMIT, "the sending thread to end").unwrap());
     assert_eq!(value, 7);
     assert!(
         lp.iteration() <= 3,
@@ -204,7 +208,7 @@ fn traced_oneshot() -> Vec<String> {
         tx.send(1).unwrap();
     });
     lp.run_until_complete(rx).unwrap().unwrap();
-    sender.join().unwrap();
+    join_within(sender, LIMIT, "the sending thread to end").unwrap();
     lp.trace_lines()
 }
 
@@ -220,7 +224,10 @@ fn a_tokio_oneshot_sent_from_a_std_thread_wakes_a_task_on_our_loop() {
         parked
     });
     let value = lp.run_until_complete(rx).unwrap().unwrap();
-    assert!(sender.join().unwrap(), "the loop was asleep in select");
+    assert!(
+        join_within(sender, LIMIT, "the sending thread to end").unwrap(),
+        "the loop was asleep in select"
+    );
     assert_eq!(value, "hello");
     assert!(
         lp.iteration() <= 3,

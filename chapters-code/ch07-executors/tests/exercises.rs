@@ -16,6 +16,7 @@ use ch07_executors::exercises::ex2_bounded_executor::BoundedExecutor;
 use ch07_executors::exercises::ex3_blocking_detector::BlockingDetector;
 use ch07_executors::scenarios::wait_until;
 use ch07_executors::{EventLoop, ThreadPool};
+use test_support::{LIMIT, join_within};
 
 // ---- Exercise 1: loop_channel -------------------------------------------------------------
 
@@ -44,7 +45,7 @@ fn ex1_values_from_three_threads_all_arrive_in_per_thread_order() {
         })
         .expect("recv must end with None once every sender is dropped");
     for thread in threads {
-        thread.join().unwrap();
+        join_within(thread, LIMIT, "a sending thread to end").unwrap();
     }
     assert_eq!(got.len(), 30, "every value arrives");
     for t in 0..3 {
@@ -76,7 +77,7 @@ fn ex1_a_waiting_receiver_sleeps_it_does_not_spin() {
         })
         .unwrap();
     assert!(
-        sender.join().unwrap(),
+        join_within(sender, LIMIT, "the sending thread to end").unwrap(),
         "the loop went to sleep while the receiver waited"
     );
     assert_eq!(value, Some(5));

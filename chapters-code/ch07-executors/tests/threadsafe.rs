@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use ch07_executors::scenarios::wait_until;
 use ch07_executors::{EventLoop, LoopClosed};
+use test_support::{LIMIT, join_within};
 
 #[test]
 fn a_callback_from_another_thread_runs_on_the_loops_thread() {
@@ -24,7 +25,9 @@ fn a_callback_from_another_thread_runs_on_the_loops_thread() {
         ran_on
     });
     lp.run_forever().unwrap();
-    let ran_on = poster.join().unwrap().expect("the callback ran");
+    let ran_on = join_within(poster, LIMIT, "the posting thread to end")
+        .unwrap()
+        .expect("the callback ran");
     assert_eq!(ran_on, loop_thread);
 }
 
@@ -39,7 +42,10 @@ fn a_post_wakes_a_loop_asleep_in_select_with_no_timeout() {
     });
     // Nothing ready, no timer, no socket: the loop sleeps until the other thread posts.
     lp.run_forever().unwrap();
-    assert!(waker.join().unwrap(), "the loop was asleep in select");
+    assert!(
+        join_within(waker, LIMIT, "the waking thread to end").unwrap(),
+        "the loop was asleep in select"
+    );
     assert!(
         lp.iteration() <= 2,
         "it slept; it did not spin: {}",
@@ -51,15 +57,14 @@ fn a_post_wakes_a_loop_asleep_in_select_with_no_timeout() {
 fn posts_run_in_the_order_they_were_made_through_the_ready_queue() {
     let lp = EventLoop::traced();
     let to_loop = lp.threadsafe();
-    thread::spawn(move || {
+    let posting = thread::spawn(move || {
         for i in 0..3 {
             to_loop
                 .call_soon_threadsafe_named(format!("post {i}"), || {})
                 .unwrap();
         }
-    })
-    .join()
-    .unwrap();
+    });
+    join_within(posting, LIMIT, "the posting thread to end").unwrap();
     // All three wait in the inbox; one iteration moves them to the ready queue and runs them.
     lp.run_once();
     let lines = lp.trace_lines();
@@ -92,13 +97,12 @@ fn drain_inbox_moves_what_threads_left_to_the_back_of_the_ready_queue() {
     let lp = EventLoop::new();
     lp.call_soon(|| {});
     let to_loop = lp.threadsafe();
-    thread::spawn(move || {
+    let posting = thread::spawn(move || {
         for _ in 0..3 {
             to_loop.call_soon_threadsafe(|| {}).unwrap();
         }
-    })
-    .join()
-    .unwrap();
+    });
+    join_within(posting, LIMIT, "the posting thread to end").unwrap();
     assert!(!lp.inbox_is_empty());
     assert_eq!(lp.drain_inbox(), 3);
     assert!(lp.inbox_is_empty());

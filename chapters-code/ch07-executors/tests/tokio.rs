@@ -2,6 +2,8 @@
 
 use std::thread;
 
+use test_support::{LIMIT, join_within};
+
 #[test]
 fn tokio_spawn_blocking_runs_on_a_blocking_pool_thread() {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -20,9 +22,8 @@ fn tokio_handle_spawn_from_another_thread_runs_on_the_runtimes_thread() {
         .build()
         .unwrap();
     let handle = rt.handle().clone();
-    let task = thread::spawn(move || handle.spawn(async { thread::current().id() }))
-        .join()
-        .unwrap();
+    let spawning = thread::spawn(move || handle.spawn(async { thread::current().id() }));
+    let task = join_within(spawning, LIMIT, "the spawning thread to end").unwrap();
     let ran_on = rt.block_on(task).unwrap();
     assert_eq!(ran_on, thread::current().id(), "the runtime's own thread");
 }

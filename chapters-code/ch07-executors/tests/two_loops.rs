@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use ch03_ready_queue::{RunError, current_loop};
 use ch07_executors::EventLoop;
+use test_support::{LIMIT, join_within};
 
 #[test]
 fn two_loops_on_two_threads_post_to_each_other() {
@@ -34,7 +35,7 @@ fn two_loops_on_two_threads_post_to_each_other() {
         })
         .unwrap();
     to_b.stop().unwrap();
-    let b_thread = b.join().unwrap();
+    let b_thread = join_within(b, LIMIT, "loop B's thread to return once stopped").unwrap();
     assert_eq!(ran_on, b_thread, "the callback ran on loop B's thread");
     assert_ne!(ran_on, thread::current().id());
     assert_eq!(

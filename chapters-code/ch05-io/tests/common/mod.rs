@@ -44,7 +44,11 @@ pub fn echo_round_trip_scenario() -> (EventLoop, Vec<u8>, Result<u64, String>) {
     lp.run_once(); // 4: conn1 readable: callback, wake
     lp.run_once(); // 5: read "ping", write it back, wait to read again
     let mut echoed = [0; 4];
-    client.read_exact(&mut echoed).unwrap();
+    // A guard: the echo is already there.
+    client.set_read_timeout(Some(test_support::LIMIT)).unwrap();
+    client
+        .read_exact(&mut echoed)
+        .expect("the echo, within test-support's LIMIT");
     drop(client); // FIN
     lp.run_once(); // 6: conn1 readable (EOF): callback, wake
     lp.run_once(); // 7: read 0: the handler returns, conn1 is closed
