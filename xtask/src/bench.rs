@@ -149,7 +149,7 @@ fn fmt_ns(ns: f64) -> String {
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<()> {
-    let status = Command::new(env!("CARGO"))
+    let status = crate::cargo()
         .args(args)
         .current_dir(root)
         .status()
@@ -163,7 +163,7 @@ fn cargo(root: &Path, args: &[&str]) -> Result<()> {
 /// Where cargo puts build output: `cargo metadata`'s `target_directory`, which follows
 /// `CARGO_TARGET_DIR` and `.cargo/config.toml`.
 fn target_directory(root: &Path) -> Result<PathBuf> {
-    let output = Command::new(env!("CARGO"))
+    let output = crate::cargo()
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .current_dir(root)
         .output()

@@ -96,7 +96,7 @@ impl Run {
 /// Compiles a chapter's exercise tests with `feature`, then runs them (those whose name starts
 /// with `filter`) one at a time, stopping them after [`TIME_LIMIT`]: compile time does not count.
 fn run_tests(chapter: &Chapter, feature: &str, filter: Option<&str>) -> Result<Run> {
-    let build = Command::new(env!("CARGO"))
+    let build = crate::cargo()
         .args(["test", "--quiet", "--no-run", "-p", &chapter.name])
         .args(["--features", feature, "--test", "exercises"])
         // The compiler's errors on stderr as a reader sees them; the artifacts as JSON on stdout.

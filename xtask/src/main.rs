@@ -9,6 +9,30 @@ mod test;
 mod tools;
 
 use anyhow::{Result, bail};
+/// A `cargo` command without the variables `cargo run` set for xtask itself (`CARGO_PKG_NAME`,
+/// `CARGO_MANIFEST_DIR`, ...). Some build scripts (ring's, under headless_chrome) rerun when
+/// those change, so a nested cargo that inherits them rebuilds those crates on every switch
+/// between `cargo xtask test` and a plain `cargo test`.
+pub fn cargo() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO"));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_by_cargo_run = name.starts_with("CARGO_PKG_")
+            || matches!(
+                name.as_ref(),
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+            );
+        if set_by_cargo_run {
+            command.env_remove(name.as_ref());
+        }
+    }
+    command
+}
+
 /// The workspace root (one definition, shared with the book's tests).
 pub use test_support::workspace_root;
 

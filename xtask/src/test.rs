@@ -6,7 +6,7 @@
 
 use anyhow::{Context, Result, bail};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// How to get cargo-nextest, for the message when it is missing.
 const INSTALL_NEXTEST: &str = "cargo install cargo-nextest --locked";
@@ -17,7 +17,7 @@ pub fn run_all() -> Result<()> {
     let root = crate::workspace_root();
     ensure_nextest()?;
     println!("== cargo nextest run --workspace: chapter crates, book snippets, oracles, lints ==");
-    let status = Command::new(env!("CARGO"))
+    let status = crate::cargo()
         .args(["nextest", "run", "--workspace"])
         .current_dir(&root)
         .status()
@@ -29,7 +29,7 @@ pub fn run_all() -> Result<()> {
     // doc comment gets a ``` block, it runs without anyone having to remember it.
     if has_doc_examples(&root) {
         println!("\n== cargo test --workspace --doc: the doc examples ==");
-        let status = Command::new(env!("CARGO"))
+        let status = crate::cargo()
             .args(["test", "--workspace", "--doc"])
             .current_dir(&root)
             .status()
@@ -46,7 +46,7 @@ pub fn run_all() -> Result<()> {
 
 /// Fails, saying how to install it, unless `cargo nextest` runs.
 fn ensure_nextest() -> Result<()> {
-    let found = Command::new(env!("CARGO"))
+    let found = crate::cargo()
         .args(["nextest", "--version"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
