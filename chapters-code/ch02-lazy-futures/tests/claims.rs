@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use ch02_lazy_futures::by_hand::{poll_once, poll_trace, two_steps};
@@ -15,17 +15,8 @@ use ch02_lazy_futures::event_log::EventLog;
 use ch02_lazy_futures::lazy::{eager_prefix, greet};
 use futures::future::join_all;
 
-/// A waker that counts how often it is woken.
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
+mod common;
+use common::CountingWaker;
 
 // ---- Calling is not running -------------------------------------------------------------
 

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
@@ -17,17 +17,8 @@ use ch02_lazy_futures::exercises::ex2_yield_once::yield_once;
 use ch02_lazy_futures::exercises::ex3_block_on::block_on;
 use test_support::{LIMIT, join_within, run_within};
 
-/// A waker that counts how often it is woken.
-struct CountingWaker(AtomicUsize);
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
+mod common;
+use common::CountingWaker;
 
 // ---- Exercise 1: poll_count -------------------------------------------------------------
 
