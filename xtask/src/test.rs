@@ -19,7 +19,7 @@ pub fn run_all() -> Result<()> {
     // Two runs, not one: `cargo xtask` has just built xtask on its own, so its dependencies carry
     // the features xtask alone asks for. In a `--workspace` build they would carry the union of
     // every crate's features, and cargo would compile them all again (headless_chrome and the
-    // 40-odd crates under it: about two minutes on 2 cores). Run apart, xtask's tests reuse them.
+    // 40-odd crates under it: over a minute on 2 cores). Run apart, xtask's tests reuse them.
     let runs: [(&[&str], &str); 2] = [
         (
             &["--workspace", "--exclude", "xtask"],
