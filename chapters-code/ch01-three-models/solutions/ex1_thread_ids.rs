@@ -9,7 +9,8 @@ pub fn collect_thread_ids(n: usize) -> Vec<ThreadId> {
     let handles: Vec<_> = (0..n)
         .map(|_| {
             let ids = Arc::clone(&ids);
-            // The Mutex makes each push whole: two threads never grow the Vec at once.
+            // The Mutex makes each push whole: two threads never grow the Vec at
+            // once.
             thread::spawn(move || ids.lock().unwrap().push(thread::current().id()))
         })
         .collect();

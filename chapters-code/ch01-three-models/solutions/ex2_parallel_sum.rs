@@ -1,4 +1,5 @@
-//! Exercise 2, a reference answer: `thread::scope` borrows the slice, one thread per chunk.
+//! Exercise 2, a reference answer: `thread::scope` borrows the slice, one thread per
+//! chunk.
 
 use std::thread::{self, ThreadId};
 

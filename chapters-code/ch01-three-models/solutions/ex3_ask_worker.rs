@@ -6,20 +6,27 @@ use std::process::{Command, Stdio};
 
 use crate::protocol::{Request, Response};
 
-/// Has the worker at `program` run `cpu_work(seed, rounds)`; returns its answer and its pid.
-pub fn ask_worker_to_compute(program: &Path, seed: u64, rounds: u64) -> Result<(u64, u32), String> {
+/// Has the worker at `program` run `cpu_work(seed, rounds)`; returns its answer and
+/// its pid.
+pub fn ask_worker_to_compute(
+    program: &Path,
+    seed: u64,
+    rounds: u64,
+) -> Result<(u64, u32), String> {
     let mut child = Command::new(program)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start {}: {e}", program.display()))?;
-    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take())
+    else {
         return Err("the worker's pipes were not created".to_string());
     };
 
     let request = serde_json::to_string(&Request::CpuWork { seed, rounds })
         .map_err(|e| format!("could not encode the request: {e}"))?;
-    writeln!(stdin, "{request}").map_err(|e| format!("could not write to the worker: {e}"))?;
+    writeln!(stdin, "{request}")
+        .map_err(|e| format!("could not write to the worker: {e}"))?;
     drop(stdin); // end of input: the worker answers, then exits
 
     let mut line = String::new();

@@ -1,13 +1,15 @@
 //! Child processes: the parent's side of the conversation with a worker.
 //!
-//! Rust's `std::process::Command` starts a *new program* (fork then exec on Unix): the child
-//! gets a fresh copy of its own memory, not a snapshot of the parent's. Like Python's `spawn`
-//! start method, unlike its `fork`.
+//! Rust's `std::process::Command` starts a *new program* (fork then exec on Unix):
+//! the child gets a fresh copy of its own memory, not a snapshot of the parent's.
+//! Like Python's `spawn` start method, unlike its `fork`.
 
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{
+    Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio,
+};
 
 use crate::protocol::{Request, Response};
 
@@ -36,7 +38,9 @@ impl fmt::Display for WorkerError {
         match self {
             WorkerError::Spawn(e) => write!(f, "could not start the worker: {e}"),
             WorkerError::Io(e) => write!(f, "talking to the worker failed: {e}"),
-            WorkerError::BadReply(line) => write!(f, "the worker sent a bad reply: {line}"),
+            WorkerError::BadReply(line) => {
+                write!(f, "the worker sent a bad reply: {line}")
+            }
             WorkerError::Died {
                 pid,
                 status,
@@ -55,7 +59,8 @@ impl fmt::Display for WorkerError {
 impl std::error::Error for WorkerError {}
 
 // ANCHOR: worker
-/// A running worker process and the two pipes to it (plus its stderr, read when it dies).
+/// A running worker process and the two pipes to it (plus its stderr, read when it
+/// dies).
 #[derive(Debug)]
 pub struct Worker {
     child: Child,
@@ -65,7 +70,8 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts `program` (the `ch01-worker` binary) with piped stdin, stdout and stderr.
+    /// Starts `program` (the `ch01-worker` binary) with piped stdin, stdout and
+    /// stderr.
     pub fn spawn(program: impl AsRef<Path>) -> Result<Self, WorkerError> {
         Self::start(Command::new(program.as_ref()))
     }
@@ -105,8 +111,8 @@ impl Worker {
 
     /// Sends one request without waiting for the answer (see [`Worker::receive`]).
     pub fn send(&mut self, request: &Request) -> Result<(), WorkerError> {
-        let mut line =
-            serde_json::to_vec(request).map_err(|e| WorkerError::BadReply(e.to_string()))?;
+        let mut line = serde_json::to_vec(request)
+            .map_err(|e| WorkerError::BadReply(e.to_string()))?;
         line.push(b'\n');
         let stdin = self
             .stdin
@@ -124,8 +130,11 @@ impl Worker {
     pub fn receive(&mut self) -> Result<Response, WorkerError> {
         let mut line = String::new();
         match self.stdout.read_line(&mut line) {
-            Ok(0) => Err(self.death()), // end of file: the worker's end of the pipe is closed
-            Ok(_) => serde_json::from_str(&line).map_err(|_| WorkerError::BadReply(line)),
+            // end of file: the worker's end of the pipe is closed
+            Ok(0) => Err(self.death()),
+            Ok(_) => {
+                serde_json::from_str(&line).map_err(|_| WorkerError::BadReply(line))
+            }
             Err(e) => Err(WorkerError::Io(e)),
         }
     }
@@ -151,7 +160,8 @@ impl Worker {
         };
         let mut stderr = String::new();
         if let Some(mut pipe) = self.stderr.take() {
-            let _ = pipe.read_to_string(&mut stderr); // best effort: it is only for the message
+            // best effort: it is only for the message
+            let _ = pipe.read_to_string(&mut stderr);
         }
         WorkerError::Died {
             pid,
@@ -163,8 +173,9 @@ impl Worker {
 
 /// Picks the message out of what a dying worker wrote to stderr.
 ///
-/// Rust prints a panic as `thread '...' panicked at file:line:col:` followed by the message on
-/// the next line (and maybe a backtrace after it); anything else, take its last non-empty line.
+/// Rust prints a panic as `thread '...' panicked at file:line:col:` followed by the
+/// message on the next line (and maybe a backtrace after it); anything else, take
+/// its last non-empty line.
 fn last_words(stderr: &str) -> Option<String> {
     let lines: Vec<&str> = stderr.lines().collect();
     let after_panic = lines
@@ -188,12 +199,15 @@ impl Drop for Worker {
 // ANCHOR_END: worker
 
 // ANCHOR: waits_as_processes
-/// Starts `n` workers, sends each a [`Request::Hello`] before reading any answer, then collects
-/// their process ids.
+/// Starts `n` workers, sends each a [`Request::Hello`] before reading any answer,
+/// then collects their process ids.
 ///
-/// While the parent writes, every worker sits blocked in a read of its stdin: `n` waits at
-/// once, one per process.
-pub fn waits_as_processes(program: &Path, n: usize) -> Result<Vec<u32>, WorkerError> {
+/// While the parent writes, every worker sits blocked in a read of its stdin: `n`
+/// waits at once, one per process.
+pub fn waits_as_processes(
+    program: &Path,
+    n: usize,
+) -> Result<Vec<u32>, WorkerError> {
     let mut workers = (0..n)
         .map(|_| Worker::spawn(program))
         .collect::<Result<Vec<_>, _>>()?;
@@ -214,8 +228,9 @@ pub fn waits_as_processes(program: &Path, n: usize) -> Result<Vec<u32>, WorkerEr
 
 /// What [`cpu_work_as_processes`] produced: the answers, and who computed them.
 ///
-/// Unlike [`crate::workload::CpuRun`] there is no overlap count: an [`OverlapMeter`] is shared
-/// memory, and the workers have none in common with each other or with the parent.
+/// Unlike [`crate::workload::CpuRun`] there is no overlap count: an [`OverlapMeter`]
+/// is shared memory, and the workers have none in common with each other or with the
+/// parent.
 ///
 /// [`OverlapMeter`]: crate::workload::OverlapMeter
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,9 +244,9 @@ pub struct ProcessCpuRun {
 // ANCHOR: cpu_as_processes
 /// Runs one CPU job per seed, each in its own worker process.
 ///
-/// All requests go out before any answer is read, so the workers compute at the same time
-/// (on as many cores as the OS gives them). The seeds and the answers cross as JSON; the code
-/// of `cpu_work` runs in the child.
+/// All requests go out before any answer is read, so the workers compute at the same
+/// time (on as many cores as the OS gives them). The seeds and the answers cross as
+/// JSON; the code of `cpu_work` runs in the child.
 pub fn cpu_work_as_processes(
     program: &Path,
     seeds: &[u64],

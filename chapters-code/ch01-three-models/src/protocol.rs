@@ -1,7 +1,8 @@
 //! The messages parent and worker exchange: one JSON object per line, each way.
 //!
-//! A process cannot read another's memory, so everything the parent wants from a worker (even
-//! its process id) has to be written out as bytes and parsed back in. JSON keeps it readable.
+//! A process cannot read another's memory, so everything the parent wants from a
+//! worker (even its process id) has to be written out as bytes and parsed back in.
+//! JSON keeps it readable.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +15,8 @@ pub enum Request {
     Hello,
     /// Reply with the value of your [`crate::worker::PROCESS_COUNTER`].
     ReadCounter,
-    /// Add `amount` to your [`crate::worker::PROCESS_COUNTER`] and reply with the new value.
+    /// Add `amount` to your [`crate::worker::PROCESS_COUNTER`] and reply with the
+    /// new value.
     AddToCounter {
         /// How much to add.
         amount: usize,

@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 use crate::workload::{CpuRun, OverlapMeter, cpu_work};
 
 // ANCHOR: waits_as_threads
-/// Runs `n` threads that each block until all `n` are blocked, and returns each one's id.
+/// Runs `n` threads that each block until all `n` are blocked, and returns each
+/// one's id.
 ///
-/// The same I/O-like wait as [`crate::tasks::waits_as_tasks`], but a blocked thread cannot do
-/// anything else, so `n` simultaneous waits take `n` threads.
+/// The same I/O-like wait as [`crate::tasks::waits_as_tasks`], but a blocked thread
+/// cannot do anything else, so `n` simultaneous waits take `n` threads.
 pub fn waits_as_threads(n: usize) -> Vec<ThreadId> {
     let barrier = Arc::new(Barrier::new(n));
     let handles: Vec<_> = (0..n)
@@ -30,11 +31,12 @@ pub fn waits_as_threads(n: usize) -> Vec<ThreadId> {
 // ANCHOR_END: waits_as_threads
 
 // ANCHOR: shared_counter
-/// Has `n` threads each add 1 to one counter `per_thread` times, and returns what the parent
-/// reads afterwards.
+/// Has `n` threads each add 1 to one counter `per_thread` times, and returns what
+/// the parent reads afterwards.
 ///
-/// The counter is one value in the one address space all threads share; the `Arc` only keeps it
-/// alive while any thread still uses it, and the atomic add makes each increment indivisible.
+/// The counter is one value in the one address space all threads share; the `Arc`
+/// only keeps it alive while any thread still uses it, and the atomic add makes each
+/// increment indivisible.
 pub fn shared_counter_with_threads(n: usize, per_thread: usize) -> usize {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let counter = Arc::new(AtomicUsize::new(0));
@@ -52,19 +54,21 @@ pub fn shared_counter_with_threads(n: usize, per_thread: usize) -> usize {
 }
 // ANCHOR_END: shared_counter
 
-/// How long a thread waits for its siblings to join it in the CPU section before giving up.
+/// How long a thread waits for its siblings to join it in the CPU section before
+/// giving up.
 ///
-/// Only a guard against hanging if something serialised the threads: the wait normally ends
-/// within a scheduler tick or two, and the test asserts on the peak, not on time.
+/// Only a guard against hanging if something serialised the threads: the wait
+/// normally ends within a scheduler tick or two, and the test asserts on the peak,
+/// not on time.
 const GATHER_LIMIT: Duration = Duration::from_secs(30);
 
 // ANCHOR: cpu_as_threads
-/// Runs one CPU job per seed, each on its own thread, and measures how many were computing
-/// at the same moment.
+/// Runs one CPU job per seed, each on its own thread, and measures how many were
+/// computing at the same moment.
 ///
-/// Inside the section each thread first spins (busy, never blocking) until every thread is in;
-/// only then does it compute. Nothing in Rust serialises threads, so all of them get in and the
-/// peak overlap is the number of seeds.
+/// Inside the section each thread first spins (busy, never blocking) until every
+/// thread is in; only then does it compute. Nothing in Rust serialises threads, so
+/// all of them get in and the peak overlap is the number of seeds.
 pub fn cpu_work_as_threads(seeds: &[u64], rounds: u64) -> CpuRun {
     let meter = OverlapMeter::new();
     let results = thread::scope(|s| {
@@ -75,10 +79,14 @@ pub fn cpu_work_as_threads(seeds: &[u64], rounds: u64) -> CpuRun {
                 s.spawn(move || {
                     let _inside = meter.enter();
                     let started = Instant::now();
-                    // The peak, not the current count: a sibling that has already finished has left.
-                    while meter.peak() < seeds.len() && started.elapsed() < GATHER_LIMIT {
+                    // The peak, not the current count: a sibling that has already
+                    // finished has left.
+                    while meter.peak() < seeds.len()
+                        && started.elapsed() < GATHER_LIMIT
+                    {
                         std::hint::spin_loop();
-                        thread::yield_now(); // be kind to a 2-core machine while spinning
+                        // be kind to a 2-core machine while spinning
+                        thread::yield_now();
                     }
                     cpu_work(seed, rounds)
                 })

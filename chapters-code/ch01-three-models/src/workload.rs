@@ -3,10 +3,12 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 // ANCHOR: cpu_work
-/// A deterministic CPU-bound job: `rounds` steps of a xorshift generator, folded into one number.
+/// A deterministic CPU-bound job: `rounds` steps of a xorshift generator, folded
+/// into one number.
 ///
-/// It never waits for anything, so whoever runs it keeps its thread busy until it returns.
-/// The same `seed` and `rounds` give the same answer in a task, a thread or another process.
+/// It never waits for anything, so whoever runs it keeps its thread busy until it
+/// returns. The same `seed` and `rounds` give the same answer in a task, a thread or
+/// another process.
 pub fn cpu_work(seed: u64, rounds: u64) -> u64 {
     // xorshift64 has no fixed point other than 0, so start from a non-zero state.
     let mut state = seed | 1;
@@ -22,10 +24,12 @@ pub fn cpu_work(seed: u64, rounds: u64) -> u64 {
 // ANCHOR_END: cpu_work
 
 // ANCHOR: overlap_meter
-/// Counts how many runners are inside a section right now, and the most there ever were.
+/// Counts how many runners are inside a section right now, and the most there ever
+/// were.
 ///
-/// A peak of 1 proves the runners took turns; a peak of `n` proves all `n` were inside at once.
-/// Neither needs a clock, which is why the tests use this rather than timing.
+/// A peak of 1 proves the runners took turns; a peak of `n` proves all `n` were
+/// inside at once. Neither needs a clock, which is why the tests use this rather
+/// than timing.
 #[derive(Debug, Default)]
 pub struct OverlapMeter {
     inside: AtomicUsize,

@@ -82,7 +82,8 @@ fn worker_program() -> &'static Path {
 #[test]
 fn ex3_the_worker_computes_in_another_process() {
     let answer = ask_worker_to_compute(worker_program(), 5, 10_000);
-    let (result, pid) = answer.unwrap_or_else(|e| panic!("expected an answer, got the error: {e}"));
+    let (result, pid) =
+        answer.unwrap_or_else(|e| panic!("expected an answer, got the error: {e}"));
     assert_eq!(
         result,
         cpu_work(5, 10_000),

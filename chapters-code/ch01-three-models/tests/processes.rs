@@ -1,4 +1,5 @@
-//! Processes: another pid, another memory, and a crash that stays in its own process.
+//! Processes: another pid, another memory, and a crash that stays in its own
+//! process.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -51,12 +52,14 @@ fn each_waiting_process_is_a_separate_process() {
     assert!(!distinct.contains(&std::process::id()));
 }
 
-// The only test that touches PROCESS_COUNTER in this test binary, so no other test races it.
+// The only test that touches PROCESS_COUNTER in this test binary, so no other test
+// races it.
 #[test]
 fn a_child_does_not_see_the_parents_memory() {
     PROCESS_COUNTER.store(42, Ordering::SeqCst);
     let mut worker = Worker::spawn(worker_program()).unwrap();
-    let read = |worker: &mut Worker| match worker.ask(&Request::ReadCounter).unwrap() {
+    let read = |worker: &mut Worker| match worker.ask(&Request::ReadCounter).unwrap()
+    {
         Response::Counter { value } => value,
         other => panic!("expected a Counter reply, got {other:?}"),
     };
@@ -158,7 +161,8 @@ fn every_model_computes_the_same_answers() {
     let rounds = 100_000;
     let as_tasks = cpu_work_as_tasks(&seeds, rounds);
     let as_threads = cpu_work_as_threads(&seeds, rounds);
-    let as_processes = cpu_work_as_processes(worker_program(), &seeds, rounds).unwrap();
+    let as_processes =
+        cpu_work_as_processes(worker_program(), &seeds, rounds).unwrap();
     assert_eq!(
         as_tasks.results, as_threads.results,
         "tasks and threads disagree"

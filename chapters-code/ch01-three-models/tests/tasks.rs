@@ -4,7 +4,8 @@ use std::collections::HashSet;
 use std::thread;
 
 use ch01_three_models::tasks::{
-    blocking_call_off_the_loop, cpu_work_as_tasks, start_a_loop_inside_a_loop, waits_as_tasks,
+    blocking_call_off_the_loop, cpu_work_as_tasks, start_a_loop_inside_a_loop,
+    waits_as_tasks,
 };
 use ch01_three_models::workload::cpu_work;
 use test_support::{LIMIT, join_within};
@@ -76,7 +77,8 @@ fn blocking_work_belongs_on_another_thread() {
 
 #[test]
 fn one_running_loop_per_thread() {
-    let message = start_a_loop_inside_a_loop().expect_err("a loop inside a loop should panic");
+    let message =
+        start_a_loop_inside_a_loop().expect_err("a loop inside a loop should panic");
     assert!(
         message.contains("Cannot start a runtime from within a runtime"),
         "unexpected panic message: {message}"
@@ -88,7 +90,9 @@ fn one_running_loop_per_thread() {
         .collect();
     let per_thread: Vec<_> = handles
         .into_iter()
-        .map(|h| join_within(h, LIMIT, "a thread's loop to finish its 5 waits").unwrap())
+        .map(|h| {
+            join_within(h, LIMIT, "a thread's loop to finish its 5 waits").unwrap()
+        })
         .collect();
     let loop_threads: HashSet<_> = per_thread.iter().map(|seen| seen[0]).collect();
     assert_eq!(

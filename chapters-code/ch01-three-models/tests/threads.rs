@@ -1,4 +1,5 @@
-//! OS threads: one id each, one memory for all, and nothing that makes them take turns.
+//! OS threads: one id each, one memory for all, and nothing that makes them take
+//! turns.
 
 use std::collections::HashSet;
 use std::thread;

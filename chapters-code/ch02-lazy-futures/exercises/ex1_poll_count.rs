@@ -1,11 +1,13 @@
 //! Exercise 1: count the polls.
 //!
-//! Write `poll_count(fut)`: poll `fut` with a no-op waker until it returns `Poll::Ready`, and
-//! return how many polls that took. An async block with no pending `.await` needs 1 poll;
-//! `Countdown::new(3)` needs 4 (three `Pending`s, then `Ready`).
+//! Write `poll_count(fut)`: poll `fut` with a no-op waker until it returns
+//! `Poll::Ready`, and return how many polls that took. An async block with no
+//! pending `.await` needs 1 poll; `Countdown::new(3)` needs 4 (three `Pending`s,
+//! then `Ready`).
 //!
-//! Hint: pin the future with `std::pin::pin!`, build a `Context` from `Waker::noop()`, and call
-//! `fut.as_mut().poll(&mut cx)` in a loop; `poll_trace` in `src/by_hand.rs` is a close cousin.
+//! Hint: pin the future with `std::pin::pin!`, build a `Context` from
+//! `Waker::noop()`, and call `fut.as_mut().poll(&mut cx)` in a loop; `poll_trace` in
+//! `src/by_hand.rs` is a close cousin.
 
 use std::future::Future;
 

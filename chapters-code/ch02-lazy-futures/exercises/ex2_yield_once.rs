@@ -1,12 +1,13 @@
 //! Exercise 2: write a future by hand.
 //!
-//! Make `YieldOnce` answer `Poll::Pending` on its first poll and `Poll::Ready(())` on its
-//! second. Before it returns `Pending` it must wake its waker: otherwise a real executor would
-//! never poll it again, and `.await`ing it on tokio would hang. (This is, give or take a
-//! budget, what `tokio::task::yield_now` does.)
+//! Make `YieldOnce` answer `Poll::Pending` on its first poll and `Poll::Ready(())`
+//! on its second. Before it returns `Pending` it must wake its waker: otherwise a
+//! real executor would never poll it again, and `.await`ing it on tokio would hang.
+//! (This is, give or take a budget, what `tokio::task::yield_now` does.)
 //!
-//! Hint: the struct needs one `bool` of state; `Countdown` in `src/countdown.rs` does the same
-//! with a counter. Call `cx.waker().wake_by_ref()` before `Poll::Pending`.
+//! Hint: the struct needs one `bool` of state; `Countdown` in `src/countdown.rs`
+//! does the same with a counter. Call `cx.waker().wake_by_ref()` before
+//! `Poll::Pending`.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -28,6 +29,8 @@ impl Future for YieldOnce {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let _ = (self, cx);
-        todo!("exercise 2: return Pending (after waking) the first time, Ready the second")
+        todo!(
+            "exercise 2: return Pending (after waking) the first time, Ready the second"
+        )
     }
 }

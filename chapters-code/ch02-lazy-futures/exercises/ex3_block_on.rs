@@ -1,9 +1,10 @@
 //! Exercise 3: write `block_on`, the smallest executor.
 //!
-//! `block_on(fut)` runs `fut` to completion on the current thread and returns its output: poll
-//! it; if it answers `Poll::Pending`, put the thread to sleep until the future's waker is
-//! called, then poll again. Do not spin: a `Pending` future should cost one poll per wake-up,
-//! not thousands. The waker may be called from another thread.
+//! `block_on(fut)` runs `fut` to completion on the current thread and returns its
+//! output: poll it; if it answers `Poll::Pending`, put the thread to sleep until the
+//! future's waker is called, then poll again. Do not spin: a `Pending` future should
+//! cost one poll per wake-up, not thousands. The waker may be called from another
+//! thread.
 //!
 //! Hint: implement `std::task::Wake` for a struct holding a `std::thread::Thread`
 //! (`thread::current()`) whose `wake` calls `unpark()`; turn it into a `Waker` with

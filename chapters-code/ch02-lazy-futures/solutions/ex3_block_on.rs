@@ -15,7 +15,8 @@ impl Wake for ThreadWaker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        // If the thread is not parked yet, its next park() returns at once: no wake is lost.
+        // If the thread is not parked yet, its next park() returns at once: no wake
+        // is lost.
         self.0.unpark();
     }
 }

@@ -8,13 +8,15 @@ use crate::countdown::Countdown;
 use crate::event_log::EventLog;
 
 // ANCHOR: poll_trace
-/// Polls `fut` until it is ready (or `max_polls` times) and returns every answer, in order.
+/// Polls `fut` until it is ready (or `max_polls` times) and returns every answer, in
+/// order.
 ///
-/// The waker is [`Waker::noop`]: waking it does nothing, which is fine because we poll in a loop
-/// anyway. A real executor would instead sleep until the waker is called.
+/// The waker is [`Waker::noop`]: waking it does nothing, which is fine because we
+/// poll in a loop anyway. A real executor would instead sleep until the waker is
+/// called.
 pub fn poll_trace<F: Future>(fut: F, max_polls: usize) -> Vec<Poll<F::Output>> {
-    // `poll` takes `Pin<&mut Self>`: an async state machine may point into itself, so it must
-    // not move once polled. `pin!` pins it on this stack frame.
+    // `poll` takes `Pin<&mut Self>`: an async state machine may point into itself,
+    // so it must not move once polled. `pin!` pins it on this stack frame.
     let mut fut = pin!(fut);
     let mut cx = Context::from_waker(Waker::noop());
     let mut answers = Vec::new();
@@ -40,7 +42,8 @@ pub fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>) -> Poll<F::Output> {
 // ANCHOR: two_steps
 /// An async body with one suspension point in the middle.
 ///
-/// The first poll runs it up to the `.await` (and no further); the second poll resumes it there.
+/// The first poll runs it up to the `.await` (and no further); the second poll
+/// resumes it there.
 pub async fn two_steps(log: EventLog) -> &'static str {
     log.record("step 1");
     Countdown::new(1).await; // Pending once: the body is suspended here.

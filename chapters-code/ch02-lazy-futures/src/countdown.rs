@@ -1,4 +1,5 @@
-//! A future written by hand: the state machine an `async fn` compiles to, spelled out.
+//! A future written by hand: the state machine an `async fn` compiles to, spelled
+//! out.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -7,9 +8,10 @@ use std::task::{Context, Poll};
 // ANCHOR: countdown
 /// A future that answers `Poll::Pending` `n` times, then `Poll::Ready(n)`.
 ///
-/// Each `Pending` first calls `wake_by_ref`: the contract of [`Future::poll`] is that a future
-/// returning `Pending` has arranged for its waker to be woken when it can make progress. Here it
-/// can make progress at once, so it wakes itself; an executor then polls it again.
+/// Each `Pending` first calls `wake_by_ref`: the contract of [`Future::poll`] is
+/// that a future returning `Pending` has arranged for its waker to be woken when it
+/// can make progress. Here it can make progress at once, so it wakes itself; an
+/// executor then polls it again.
 #[derive(Debug)]
 pub struct Countdown {
     state: CountdownState,
@@ -70,8 +72,12 @@ impl Future for Countdown {
                 cx.waker().wake_by_ref();
                 Poll::Pending
             }
-            CountdownState::Done => panic!("Countdown polled after it returned Ready"),
-            CountdownState::Unresumed { .. } => unreachable!("left Unresumed just above"),
+            CountdownState::Done => {
+                panic!("Countdown polled after it returned Ready")
+            }
+            CountdownState::Unresumed { .. } => {
+                unreachable!("left Unresumed just above")
+            }
         }
     }
 }

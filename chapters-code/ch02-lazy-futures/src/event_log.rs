@@ -4,9 +4,9 @@ use std::sync::{Arc, Mutex};
 
 /// An append-only list of events that many futures and threads can write to.
 ///
-/// Cloning an `EventLog` gives another handle to the *same* list, so a future can carry its own
-/// handle while the test keeps one to read. A `Mutex` (not a `RefCell`) because executor threads
-/// write to it too.
+/// Cloning an `EventLog` gives another handle to the *same* list, so a future can
+/// carry its own handle while the test keeps one to read. A `Mutex` (not a
+/// `RefCell`) because executor threads write to it too.
 #[derive(Debug, Clone, Default)]
 pub struct EventLog {
     events: Arc<Mutex<Vec<String>>>,
@@ -40,8 +40,8 @@ impl EventLog {
 
     /// The events that start with `prefix`, in the order they happened.
     ///
-    /// Executor threads write concurrently, so tests compare such filtered sub-sequences rather
-    /// than the whole interleaving, which is not deterministic.
+    /// Executor threads write concurrently, so tests compare such filtered
+    /// sub-sequences rather than the whole interleaving, which is not deterministic.
     pub fn starting_with(&self, prefix: &str) -> Vec<String> {
         self.lock()
             .iter()
@@ -56,7 +56,8 @@ impl EventLog {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
-        // A panic while holding the lock only means a test already failed; keep the events.
+        // A panic while holding the lock only means a test already failed; keep the
+        // events.
         self.events
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

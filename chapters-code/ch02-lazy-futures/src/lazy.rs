@@ -1,4 +1,5 @@
-//! Async functions whose bodies leave a trace, so we can see when (and whether) they ran.
+//! Async functions whose bodies leave a trace, so we can see when (and whether) they
+//! ran.
 
 use std::future::Future;
 
@@ -7,8 +8,8 @@ use crate::event_log::EventLog;
 // ANCHOR: greet
 /// Records `"body of greet ran"`, then returns a greeting.
 ///
-/// Calling `greet` records nothing: the call only builds a future that holds `log` and `name`.
-/// The first poll runs the body.
+/// Calling `greet` records nothing: the call only builds a future that holds `log`
+/// and `name`. The first poll runs the body.
 pub async fn greet(log: EventLog, name: &str) -> String {
     log.record("body of greet ran");
     format!("hello, {name}")
@@ -16,10 +17,12 @@ pub async fn greet(log: EventLog, name: &str) -> String {
 // ANCHOR_END: greet
 
 // ANCHOR: eager_prefix
-/// A plain `fn` that returns a future: the code *before* the `async` block runs at call time.
+/// A plain `fn` that returns a future: the code *before* the `async` block runs at
+/// call time.
 ///
-/// Only `async fn` bodies (and `async` blocks) are deferred. A function that does work and then
-/// returns a future does that work eagerly; the call is not lazy just because the result is.
+/// Only `async fn` bodies (and `async` blocks) are deferred. A function that does
+/// work and then returns a future does that work eagerly; the call is not lazy just
+/// because the result is.
 pub fn eager_prefix(log: EventLog) -> impl Future<Output = ()> {
     log.record("prefix ran at call time");
     async move {

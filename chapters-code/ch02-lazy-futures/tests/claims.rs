@@ -18,7 +18,8 @@ use futures::future::join_all;
 mod common;
 use common::CountingWaker;
 
-// ---- Calling is not running -------------------------------------------------------------
+// ---- Calling is not running
+// -------------------------------------------------------------
 
 #[test]
 fn calling_an_async_fn_runs_none_of_its_body() {
@@ -51,7 +52,8 @@ fn a_fn_returning_a_future_can_do_work_at_call_time() {
     );
 }
 
-// ---- A future by hand -------------------------------------------------------------------
+// ---- A future by hand
+// -------------------------------------------------------------------
 
 #[test]
 fn countdown_starts_unresumed_and_leaves_that_state_on_first_poll() {
@@ -88,7 +90,8 @@ async fn countdown_completes_on_tokio_because_it_wakes_itself() {
     assert_eq!(Countdown::new(5).await, 5);
 }
 
-/// `Countdown::new(1)` without its `wake_by_ref`: `Pending` once, and nobody is told.
+/// `Countdown::new(1)` without its `wake_by_ref`: `Pending` once, and nobody is
+/// told.
 struct SilentPending {
     polls: Arc<AtomicUsize>,
 }
@@ -110,7 +113,8 @@ async fn a_pending_future_that_never_wakes_is_never_polled_again() {
     let task = tokio::spawn(SilentPending {
         polls: polls.clone(),
     });
-    // With the clock paused, this returns only once the runtime has nothing else to do.
+    // With the clock paused, this returns only once the runtime has nothing else to
+    // do.
     tokio::time::sleep(Duration::from_secs(3600)).await;
     assert_eq!(
         polls.load(Ordering::SeqCst),
@@ -135,12 +139,14 @@ fn polling_after_ready_is_a_bug_both_by_hand_and_for_async_fn() {
     let mut greeting = pin!(greet(EventLog::new(), "Ada"));
     assert!(poll_once(greeting.as_mut()).is_ready());
     let again = catch_unwind(AssertUnwindSafe(|| poll_once(greeting.as_mut())));
-    let message = again.expect_err("an async fn future panics when resumed after completion");
+    let message =
+        again.expect_err("an async fn future panics when resumed after completion");
     let message = message.downcast_ref::<&str>().copied().unwrap_or_default();
     assert!(message.contains("resumed after completion"), "{message}");
 }
 
-// ---- Polling by hand --------------------------------------------------------------------
+// ---- Polling by hand
+// --------------------------------------------------------------------
 
 #[test]
 fn first_poll_runs_the_body_up_to_the_first_await() {
@@ -160,7 +166,8 @@ fn a_body_without_pending_awaits_is_ready_on_first_poll() {
     assert_eq!(trace, [Poll::Ready("hello, Ada".to_string())]);
 }
 
-// ---- check_status / spawn_blocking / join_all -------------------------------------------
+// ---- check_status / spawn_blocking / join_all
+// -------------------------------------------
 
 const PERIODS: [&str; 3] = ["2026-09", "2026-10", "2026-11"];
 
@@ -217,8 +224,8 @@ async fn each_body_starts_before_its_blocking_call() {
 
 #[tokio::test]
 async fn bodies_share_one_thread_while_blocking_calls_run_in_parallel() {
-    // The barrier in StatusChecker lets the blocking calls finish only if all three are
-    // running at once: finishing at all proves they ran in parallel.
+    // The barrier in StatusChecker lets the blocking calls finish only if all three
+    // are running at once: finishing at all proves they ran in parallel.
     let checker = StatusChecker::new(EventLog::new(), PERIODS.len());
     let statuses = checker.check_all(&PERIODS).await;
     let here = std::thread::current().id();
@@ -242,8 +249,8 @@ async fn join_all_is_inert_until_awaited() {
         .map(|p| checker.check_status(p.to_string()))
         .collect();
     let all = join_all(futures);
-    // Give the runtime every chance to run something: with the clock paused, a sleep returns
-    // only once the runtime has nothing else to do.
+    // Give the runtime every chance to run something: with the clock paused, a sleep
+    // returns only once the runtime has nothing else to do.
     tokio::task::yield_now().await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(
@@ -260,7 +267,8 @@ async fn tokio_spawn_runs_a_task_nobody_awaits() {
     let handle = tokio::spawn(greet(log.clone(), "spawned"));
     let plain = greet(log.clone(), "plain");
     assert!(log.is_empty(), "spawn only schedules; nothing has run yet");
-    tokio::time::sleep(Duration::from_secs(1)).await; // let the runtime run what is ready
+    // let the runtime run what is ready
+    tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(
         log.entries(),
         ["body of greet ran"],

@@ -20,7 +20,8 @@ use test_support::{LIMIT, join_within, run_within};
 mod common;
 use common::CountingWaker;
 
-// ---- Exercise 1: poll_count -------------------------------------------------------------
+// ---- Exercise 1: poll_count
+// -------------------------------------------------------------
 
 #[test]
 fn ex1_a_ready_future_needs_one_poll() {
@@ -62,7 +63,8 @@ fn ex1_poll_count_really_runs_the_body() {
     );
 }
 
-// ---- Exercise 2: YieldOnce --------------------------------------------------------------
+// ---- Exercise 2: YieldOnce
+// --------------------------------------------------------------
 
 #[test]
 fn ex2_yield_once_is_pending_then_ready() {
@@ -99,7 +101,8 @@ fn ex2_yield_once_wakes_before_pending() {
 
 #[tokio::test]
 async fn ex2_yield_once_completes_on_tokio() {
-    // If YieldOnce forgot to wake, this would hang; the timeout turns a hang into a message.
+    // If YieldOnce forgot to wake, this would hang; the timeout turns a hang into a
+    // message.
     let finished = tokio::time::timeout(Duration::from_secs(5), yield_once()).await;
     assert!(
         finished.is_ok(),
@@ -107,9 +110,11 @@ async fn ex2_yield_once_completes_on_tokio() {
     );
 }
 
-// ---- Exercise 3: block_on ---------------------------------------------------------------
+// ---- Exercise 3: block_on
+// ---------------------------------------------------------------
 
-/// What a `block_on` that never returns did not do (it parks, and nothing unparks it).
+/// What a `block_on` that never returns did not do (it parks, and nothing unparks
+/// it).
 const RETURNS: &str = "block_on to return: does the waker unpark the parked thread?";
 
 #[test]
@@ -137,7 +142,8 @@ fn ex3_block_on_is_woken_from_another_thread() {
     join_within(sender, LIMIT, "the sending thread to end").unwrap();
 }
 
-/// Pending on its first poll; a helper thread wakes it a little later. Counts its polls.
+/// Pending on its first poll; a helper thread wakes it a little later. Counts its
+/// polls.
 struct WokenLater {
     polls: Arc<AtomicUsize>,
     woken: Arc<AtomicBool>,

@@ -1,12 +1,14 @@
 //! Exercise 2: wait for several tasks, asyncio.gather-style.
 //!
-//! `join_all(handles)` returns a future that is ready once every task is done, with the
-//! results in the order of `handles` (not the order the tasks finished). The tasks are already
-//! spawned, so they run concurrently whatever `join_all` does; it only has to wait well: when
-//! polled, it must not report `Ready` before every handle has given its result.
+//! `join_all(handles)` returns a future that is ready once every task is done, with
+//! the results in the order of `handles` (not the order the tasks finished). The
+//! tasks are already spawned, so they run concurrently whatever `join_all` does; it
+//! only has to wait well: when polled, it must not report `Ready` before every
+//! handle has given its result.
 //!
-//! Hint: keep a `Vec<Option<Result<T, JoinError>>>`; on each poll, poll every handle that has
-//! no result yet (`Pin::new(&mut handle).poll(cx)`); return `Pending` while any is missing.
+//! Hint: keep a `Vec<Option<Result<T, JoinError>>>`; on each poll, poll every handle
+//! that has no result yet (`Pin::new(&mut handle).poll(cx)`); return `Pending` while
+//! any is missing.
 
 use std::future::Future;
 

@@ -1,11 +1,16 @@
-//! Exercise 1, reference solution: run a callback a given number of iterations from now.
+//! Exercise 1, reference solution: run a callback a given number of iterations from
+//! now.
 
 use std::rc::Rc;
 
 use crate::Core;
 
 /// Runs `callback` in the `n`-th iteration after the next one.
-pub fn call_after_iterations(core: &Rc<Core>, n: u32, callback: impl FnOnce() + 'static) {
+pub fn call_after_iterations(
+    core: &Rc<Core>,
+    n: u32,
+    callback: impl FnOnce() + 'static,
+) {
     if n == 0 {
         core.call_soon(callback);
         return;

@@ -10,7 +10,8 @@ use crate::{JoinError, JoinHandle};
 pub fn join_all<T: 'static>(
     mut handles: Vec<JoinHandle<T>>,
 ) -> impl Future<Output = Vec<Result<T, JoinError>>> {
-    let mut results: Vec<Option<Result<T, JoinError>>> = handles.iter().map(|_| None).collect();
+    let mut results: Vec<Option<Result<T, JoinError>>> =
+        handles.iter().map(|_| None).collect();
     std::future::poll_fn(move |cx| {
         for (handle, slot) in handles.iter_mut().zip(results.iter_mut()) {
             if slot.is_none() {

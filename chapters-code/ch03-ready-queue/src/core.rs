@@ -1,13 +1,15 @@
-//! The loop's state: the ready queue, the task table, the flags, and where events go.
+//! The loop's state: the ready queue, the task table, the flags, and where events
+//! go.
 //!
-//! [`Core`] is everything a loop owns except *how one iteration goes*. This chapter's
-//! [`crate::EventLoop`] composes it with the snapshot rule; chapter 4 adds a timer heap and
-//! writes its own `run_once` over the same `Core`, and so on. Tasks, wakers, `call_soon` and
-//! traces come along unchanged.
+//! [`Core`] is everything a loop owns except *how one iteration goes*. This
+//! chapter's [`crate::EventLoop`] composes it with the snapshot rule; chapter 4 adds
+//! a timer heap and writes its own `run_once` over the same `Core`, and so on.
+//! Tasks, wakers, `call_soon` and traces come along unchanged.
 //!
-//! The first `impl` block is what callbacks and tasks use (asyncio's public loop methods);
-//! the second holds the steps an iteration is made of, which every later `run_once` calls
-//! (CPython marks those with a leading underscore). The task lifecycle is in [`crate::task`].
+//! The first `impl` block is what callbacks and tasks use (asyncio's public loop
+//! methods); the second holds the steps an iteration is made of, which every later
+//! `run_once` calls (CPython marks those with a leading underscore). The task
+//! lifecycle is in [`crate::task`].
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -26,7 +28,8 @@ use crate::waker::RemoteWake;
 static NEXT_LOOP_ID: AtomicU64 = AtomicU64::new(1);
 
 thread_local! {
-    /// Every live loop created on this thread, by number: how a `Send` waker finds its `Rc` loop.
+    /// Every live loop created on this thread, by number: how a `Send` waker finds
+    /// its `Rc` loop.
     static LOOPS: RefCell<Vec<(u64, Weak<Core>)>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -42,13 +45,15 @@ pub(crate) fn with_loop<R>(id: u64, f: impl FnOnce(&Rc<Core>) -> R) -> Option<R>
     Some(f(&core))
 }
 
-/// A loop's state: ready queue, tasks, flags, and a recorder. Shared as `Rc<Core>`: callbacks
-/// and tasks hold one to schedule more work, as asyncio code holds the loop.
+/// A loop's state: ready queue, tasks, flags, and a recorder. Shared as `Rc<Core>`:
+/// callbacks and tasks hold one to schedule more work, as asyncio code holds the
+/// loop.
 pub struct Core {
     pub(crate) id: u64,
     pub(crate) thread: ThreadId,
     ready: RefCell<ReadyQueue>,
-    /// The live tasks; a finished task's slot is reused, and a stale key finds nothing.
+    /// The live tasks; a finished task's slot is reused, and a stale key finds
+    /// nothing.
     pub(crate) tasks: RefCell<SlotMap<TaskKey, TaskEntry>>,
     pub(crate) next_task: Cell<u64>,
     iteration: Cell<u64>,
@@ -56,7 +61,8 @@ pub struct Core {
     running: Cell<bool>,
     closed: Cell<bool>,
     recorder: Recorder<Event>,
-    /// Shared with every task's waker: the hook for wakes from other threads, if installed.
+    /// Shared with every task's waker: the hook for wakes from other threads, if
+    /// installed.
     pub(crate) remote: Arc<RemoteWake>,
 }
 
@@ -102,8 +108,8 @@ impl Core {
     }
 
     // ANCHOR: call_soon
-    /// Queues `callback` at the back of the ready queue: asyncio's `loop.call_soon`. It runs
-    /// in a later `run_once`, never inside this call.
+    /// Queues `callback` at the back of the ready queue: asyncio's `loop.call_soon`.
+    /// It runs in a later `run_once`, never inside this call.
     pub fn call_soon(&self, callback: impl FnOnce() + 'static) {
         self.record(|| Event::Queued {
             label: "callback".into(),
@@ -116,12 +122,16 @@ impl Core {
     // ANCHOR_END: call_soon
 
     /// [`Core::call_soon`] with a label for the trace.
-    pub fn call_soon_named(&self, label: impl Into<Label>, callback: impl FnOnce() + 'static) {
+    pub fn call_soon_named(
+        &self,
+        label: impl Into<Label>,
+        callback: impl FnOnce() + 'static,
+    ) {
         self.call_soon_boxed(label.into(), Box::new(callback));
     }
 
-    /// [`Core::call_soon_named`] for a callback that is boxed already (a timer's, say), so
-    /// that queueing it does not box it a second time.
+    /// [`Core::call_soon_named`] for a callback that is boxed already (a timer's,
+    /// say), so that queueing it does not box it a second time.
     pub fn call_soon_boxed(&self, label: Label, callback: Box<dyn FnOnce()>) {
         self.record(|| Event::Queued {
             label: label.to_string(),
@@ -144,8 +154,9 @@ impl Core {
         self.ready.borrow().snapshot_len()
     }
 
-    /// Asks the loop to stop at the end of the current iteration (asyncio's `loop.stop()`).
-    /// Called before `run_forever`, it makes it run exactly one iteration.
+    /// Asks the loop to stop at the end of the current iteration (asyncio's
+    /// `loop.stop()`). Called before `run_forever`, it makes it run exactly one
+    /// iteration.
     pub fn stop(&self) {
         self.stopping.set(true);
     }
@@ -166,12 +177,13 @@ impl Core {
     }
 }
 
-/// The steps an iteration is made of, and the loop's end: what each chapter's `run_once`,
-/// `run_forever` and `Drop` call. CPython marks these with a leading underscore.
+/// The steps an iteration is made of, and the loop's end: what each chapter's
+/// `run_once`, `run_forever` and `Drop` call. CPython marks these with a leading
+/// underscore.
 impl Core {
     // ANCHOR: begin_iteration
-    /// Starts an iteration: counts it, records it, and returns how many ready entries it may
-    /// run, the snapshot. asyncio: `ntodo = len(self._ready)`.
+    /// Starts an iteration: counts it, records it, and returns how many ready
+    /// entries it may run, the snapshot. asyncio: `ntodo = len(self._ready)`.
     pub fn begin_iteration(&self) -> usize {
         let ntodo = self.ready.borrow().snapshot_len();
         let number = self.iteration.get() + 1;
@@ -183,15 +195,15 @@ impl Core {
         ntodo
     }
 
-    /// Runs the entry at the front of the ready queue: a callback, or one step of a task.
-    /// Returns `false` if the queue was empty.
+    /// Runs the entry at the front of the ready queue: a callback, or one step of a
+    /// task. Returns `false` if the queue was empty.
     ///
-    /// This is the only place where the loop runs user code; everything else only queues it
-    /// (CPython says the same of the loop in `_run_once`). The one exception is
-    /// [`Core::spawn_eager`], which polls a task's first step inside the call, as Python
-    /// 3.12's eager tasks do. A callback that panics unwinds out of `run_once` (CPython's
-    /// `Handle._run` logs a callback's exception instead); a task's panic is caught and
-    /// becomes its result.
+    /// This is the only place where the loop runs user code; everything else only
+    /// queues it (CPython says the same of the loop in `_run_once`). The one
+    /// exception is [`Core::spawn_eager`], which polls a task's first step inside
+    /// the call, as Python 3.12's eager tasks do. A callback that panics unwinds out
+    /// of `run_once` (CPython's `Handle._run` logs a callback's exception instead);
+    /// a task's panic is caught and becomes its result.
     pub fn run_next_ready(&self) -> bool {
         let Some(entry) = self.ready.borrow_mut().pop() else {
             return false;
@@ -218,19 +230,22 @@ impl Core {
         self.running.set(running);
     }
 
-    /// Whether running an iteration now could do nothing at all: nothing ready and no stop
-    /// requested. Each later layer adds its own sources of work (timers, sockets, threads).
+    /// Whether running an iteration now could do nothing at all: nothing ready and
+    /// no stop requested. Each later layer adds its own sources of work (timers,
+    /// sockets, threads).
     pub fn is_idle(&self) -> bool {
         self.ready_len() == 0 && !self.is_stopping()
     }
 
-    /// Drops every task and every queued callback, without running them: what dropping a loop
-    /// does. Their destructors run; a task's handle then answers "cancelled".
+    /// Drops every task and every queued callback, without running them: what
+    /// dropping a loop does. Their destructors run; a task's handle then answers
+    /// "cancelled".
     pub fn close(&self) {
         self.closed.set(true);
         self.cancel_all_tasks();
         let entries = self.ready.borrow_mut().clear();
-        drop(entries); // outside the borrow: a callback's captures may touch the loop
+        // outside the borrow: a callback's captures may touch the loop
+        drop(entries);
     }
 }
 

@@ -8,11 +8,12 @@ use crate::core::Core;
 use crate::guard::{RunError, RunGuard};
 use crate::trace::{Event, Recorder, Trace, Tracing, render_mermaid};
 
-/// What every loop of the book has in common, given its own `run_once`: `run_forever` and
-/// `run_until_complete`, written once here, as in CPython's `BaseEventLoop`.
+/// What every loop of the book has in common, given its own `run_once`:
+/// `run_forever` and `run_until_complete`, written once here, as in CPython's
+/// `BaseEventLoop`.
 ///
-/// Chapter 4's loop implements this trait with a `run_once` that also fires timers, and
-/// inherits the rest.
+/// Chapter 4's loop implements this trait with a `run_once` that also fires timers,
+/// and inherits the rest.
 pub trait Driver {
     /// The loop's state.
     fn core(&self) -> &Rc<Core>;
@@ -20,15 +21,16 @@ pub trait Driver {
     /// One iteration. asyncio's `_run_once`.
     fn run_once(&self);
 
-    /// Whether running would wait forever: nothing ready, no stop requested, and nothing that
-    /// could make anything ready. Each loop answers with its outermost layer's `is_idle`,
-    /// which asks the layers below it.
+    /// Whether running would wait forever: nothing ready, no stop requested, and
+    /// nothing that could make anything ready. Each loop answers with its outermost
+    /// layer's `is_idle`, which asks the layers below it.
     fn is_stalled(&self) -> bool {
         self.core().is_idle()
     }
 
-    /// Runs iterations until the loop is stalled: every task, timer and socket wait is over.
-    /// What a test does to let a scenario play out; it returns how many iterations ran.
+    /// Runs iterations until the loop is stalled: every task, timer and socket wait
+    /// is over. What a test does to let a scenario play out; it returns how many
+    /// iterations ran.
     fn run_until_idle(&self) -> u64 {
         let mut iterations = 0;
         while !self.is_stalled() {
@@ -39,8 +41,8 @@ pub trait Driver {
     }
 
     // ANCHOR: run_forever
-    /// Runs iterations until `stop()` is called (asyncio's `run_forever`): the iteration in
-    /// which `stop` is called finishes, then the loop returns.
+    /// Runs iterations until `stop()` is called (asyncio's `run_forever`): the
+    /// iteration in which `stop` is called finishes, then the loop returns.
     fn run_forever(&self) -> Result<(), RunError> {
         let core = self.core();
         let _running = RunGuard::enter(core)?;
@@ -79,11 +81,12 @@ pub trait Driver {
     // ANCHOR_END: run_until_complete
 }
 
-/// A single-threaded event loop with a ready queue: `call_soon`, `spawn`, `run_once`,
-/// `run_forever`, `stop`, `run_until_complete`.
+/// A single-threaded event loop with a ready queue: `call_soon`, `spawn`,
+/// `run_once`, `run_forever`, `stop`, `run_until_complete`.
 ///
-/// It dereferences to its [`Core`] (as an `Rc<Core>`), where `call_soon`, `spawn` and `stop`
-/// live; [`EventLoop::handle`] gives callbacks and tasks their own reference.
+/// It dereferences to its [`Core`] (as an `Rc<Core>`), where `call_soon`, `spawn`
+/// and `stop` live; [`EventLoop::handle`] gives callbacks and tasks their own
+/// reference.
 #[derive(Debug)]
 pub struct EventLoop {
     core: Rc<Core>,
@@ -122,9 +125,9 @@ impl EventLoop {
     }
 
     // ANCHOR: run_once
-    /// One iteration: run the callbacks and task steps that were ready when it began, and no
-    /// more. Whatever they schedule runs in the next iteration. asyncio's `_run_once`, without
-    /// timers (chapter 4) and I/O (chapter 5).
+    /// One iteration: run the callbacks and task steps that were ready when it
+    /// began, and no more. Whatever they schedule runs in the next iteration.
+    /// asyncio's `_run_once`, without timers (chapter 4) and I/O (chapter 5).
     pub fn run_once(&self) {
         let core = &self.core;
         let ntodo = core.begin_iteration(); // the snapshot: ready *now*
@@ -140,15 +143,16 @@ impl EventLoop {
     }
 }
 
-/// Generates, for a chapter's `EventLoop`, the methods every loop of the book offers, so that
-/// no reader has to import [`Driver`] to call them: the driver's own (`run_forever`,
-/// `run_until_complete`, `is_stalled`, `run_until_idle`) and the trace's (`events`,
-/// `clear_events`, `trace_lines`, `trace_mermaid`). Each forwards in one line; the loop must
-/// implement [`Driver`] and have a `trace: Option<Trace<E>>` field.
+/// Generates, for a chapter's `EventLoop`, the methods every loop of the book
+/// offers, so that no reader has to import [`Driver`] to call them: the driver's own
+/// (`run_forever`, `run_until_complete`, `is_stalled`, `run_until_idle`) and the
+/// trace's (`events`, `clear_events`, `trace_lines`, `trace_mermaid`). Each forwards
+/// in one line; the loop must implement [`Driver`] and have a
+/// `trace: Option<Trace<E>>` field.
 ///
-/// A macro, not a generic `EventLoop<C>`: each chapter's loop is its own type with its own
-/// constructors and `run_once`, and Rust's orphan rule would not let a later chapter add those
-/// to a type of this crate.
+/// A macro, not a generic `EventLoop<C>`: each chapter's loop is its own type with
+/// its own constructors and `run_once`, and Rust's orphan rule would not let a later
+/// chapter add those to a type of this crate.
 #[macro_export]
 macro_rules! loop_methods {
     (event: $event:ty, mermaid: $render:path) => {
@@ -158,7 +162,10 @@ macro_rules! loop_methods {
         }
 
         /// See `Driver::run_until_complete`.
-        pub fn run_until_complete<F>(&self, future: F) -> Result<F::Output, $crate::RunError>
+        pub fn run_until_complete<F>(
+            &self,
+            future: F,
+        ) -> Result<F::Output, $crate::RunError>
         where
             F: ::std::future::Future + 'static,
             F::Output: 'static,
@@ -181,7 +188,8 @@ macro_rules! loop_methods {
             self.trace.as_ref().map(|t| t.events()).unwrap_or_default()
         }
 
-        /// Forgets the events so far, to trace only the part of a scenario that matters.
+        /// Forgets the events so far, to trace only the part of a scenario that
+        /// matters.
         pub fn clear_events(&self) {
             if let Some(trace) = &self.trace {
                 trace.clear();

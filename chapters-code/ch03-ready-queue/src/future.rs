@@ -2,8 +2,8 @@
 //!
 //! `Lib/asyncio/futures.py`: `set_result` marks the future done and calls
 //! `__schedule_callbacks`, which hands every done-callback to `loop.call_soon`; and
-//! `add_done_callback` on a future that is *already* done does the same `call_soon`. A
-//! done-callback never runs inline, inside `set_result` or `add_done_callback`.
+//! `add_done_callback` on a future that is *already* done does the same `call_soon`.
+//! A done-callback never runs inline, inside `set_result` or `add_done_callback`.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -38,9 +38,10 @@ pub(crate) struct Shared<T> {
 // ANCHOR: loop_future
 /// A value that a callback will provide later, tied to one loop.
 ///
-/// Cloning gives another handle to the same future. Awaiting it (for `T: Clone`) gives a copy
-/// of the result. A task that awaits it is woken by `set_result`, and its next step runs in
-/// the loop's next iteration, as a task awaiting an asyncio `Future` is.
+/// Cloning gives another handle to the same future. Awaiting it (for `T: Clone`)
+/// gives a copy of the result. A task that awaits it is woken by `set_result`, and
+/// its next step runs in the loop's next iteration, as a task awaiting an asyncio
+/// `Future` is.
 pub struct LoopFuture<T> {
     shared: Rc<Shared<T>>,
 }
@@ -60,8 +61,8 @@ impl<T: 'static> LoopFuture<T> {
         }
     }
 
-    /// Marks the future done with `value`. Wakes the tasks awaiting it and schedules its
-    /// done-callbacks with `call_soon`: none of them runs before this returns.
+    /// Marks the future done with `value`. Wakes the tasks awaiting it and schedules
+    /// its done-callbacks with `call_soon`: none of them runs before this returns.
     ///
     /// # Panics
     /// If the future is already done (asyncio raises `InvalidStateError`).
@@ -74,19 +75,26 @@ impl<T: 'static> LoopFuture<T> {
         self.shared.inner.borrow().done
     }
 
-    /// Calls `callback` with the result once the future is done. Always through the ready
-    /// queue: if the future is already done, the callback is scheduled now, not run now.
+    /// Calls `callback` with the result once the future is done. Always through the
+    /// ready queue: if the future is already done, the callback is scheduled now,
+    /// not run now.
     pub fn add_done_callback(&self, callback: impl FnOnce(&T) + 'static) {
         self.add_done_callback_raw(move |result| {
-            callback(result.expect("a LoopFuture's result is there for its callbacks"))
+            callback(
+                result.expect("a LoopFuture's result is there for its callbacks"),
+            )
         });
     }
 }
 // ANCHOR_END: loop_future
 
 impl<T: 'static> LoopFuture<T> {
-    /// A done-callback that may find the result already taken (a `JoinHandle` takes it).
-    pub(crate) fn add_done_callback_raw(&self, callback: impl FnOnce(Option<&T>) + 'static) {
+    /// A done-callback that may find the result already taken (a `JoinHandle` takes
+    /// it).
+    pub(crate) fn add_done_callback_raw(
+        &self,
+        callback: impl FnOnce(Option<&T>) + 'static,
+    ) {
         let mut inner = self.shared.inner.borrow_mut();
         if inner.done {
             drop(inner);
@@ -114,7 +122,10 @@ impl<T: 'static> LoopFuture<T> {
     }
 
     /// Looks at the result: `None` if not done, `Some(None)` if done and taken.
-    pub(crate) fn with_result<R>(&self, f: impl FnOnce(Option<Option<&T>>) -> R) -> R {
+    pub(crate) fn with_result<R>(
+        &self,
+        f: impl FnOnce(Option<Option<&T>>) -> R,
+    ) -> R {
         let inner = self.shared.inner.borrow();
         f(inner.done.then_some(inner.result.as_ref()))
     }

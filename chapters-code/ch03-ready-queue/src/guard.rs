@@ -1,7 +1,8 @@
 //! One running loop per thread.
 //!
-//! asyncio keeps the running loop in a thread-local (`events._set_running_loop`), and
-//! `BaseEventLoop._check_running` refuses to start a second one on the same thread. So do we.
+//! asyncio keeps the running loop in a thread-local (`events._set_running_loop`),
+//! and `BaseEventLoop._check_running` refuses to start a second one on the same
+//! thread. So do we.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -22,8 +23,8 @@ pub enum RunError {
     /// Another loop is running on this thread.
     AnotherLoopRunning,
     /// Nothing is ready and nothing can make anything ready: CPython would block in
-    /// `select()` forever. (With timers, chapter 4, and I/O, chapter 5, there is more to wait
-    /// for.)
+    /// `select()` forever. (With timers, chapter 4, and I/O, chapter 5, there is
+    /// more to wait for.)
     Stalled,
     /// `stop()` ended the run before the future was done.
     StoppedBeforeComplete,
@@ -59,7 +60,8 @@ pub struct RunGuard {
 }
 
 impl RunGuard {
-    /// Marks `core` as this thread's running loop, or refuses with asyncio's messages.
+    /// Marks `core` as this thread's running loop, or refuses with asyncio's
+    /// messages.
     pub fn enter(core: &Rc<Core>) -> Result<Self, RunError> {
         Self::check(core)?;
         RUNNING.with(|running| *running.borrow_mut() = Some(core.clone()));
@@ -87,8 +89,8 @@ impl Drop for RunGuard {
 }
 // ANCHOR_END: run_guard
 
-/// The loop running on this thread, if any: asyncio's `get_running_loop()`, which lets a
-/// task spawn more tasks without being handed the loop.
+/// The loop running on this thread, if any: asyncio's `get_running_loop()`, which
+/// lets a task spawn more tasks without being handed the loop.
 pub fn current_loop() -> Option<Rc<Core>> {
     RUNNING.with(|running| running.borrow().clone())
 }

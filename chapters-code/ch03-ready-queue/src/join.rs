@@ -1,4 +1,5 @@
-//! The handle to a task's result: [`JoinHandle`], and [`JoinError`] for a task that gave none.
+//! The handle to a task's result: [`JoinHandle`], and [`JoinError`] for a task that
+//! gave none.
 
 use std::any::Any;
 use std::cell::Cell;
@@ -53,14 +54,17 @@ impl fmt::Display for JoinError {
             JoinErrorKind::Panicked(message) => {
                 write!(f, "task {} panicked: {message}", self.name)
             }
-            JoinErrorKind::Cancelled => write!(f, "task {} was cancelled", self.name),
+            JoinErrorKind::Cancelled => {
+                write!(f, "task {} was cancelled", self.name)
+            }
         }
     }
 }
 
 impl std::error::Error for JoinError {}
 
-/// The message of a caught panic: its `&str` or `String` payload (what `panic!` gives).
+/// The message of a caught panic: its `&str` or `String` payload (what `panic!`
+/// gives).
 pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(message) = payload.downcast_ref::<&str>() {
         (*message).to_string()
@@ -72,11 +76,13 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 // ANCHOR: join_handle
-/// The handle [`Core::spawn`] returns: a future of the task's result, and a way to cancel it.
+/// The handle [`Core::spawn`] returns: a future of the task's result, and a way to
+/// cancel it.
 ///
-/// Awaiting it gives `Ok(output)`, or a [`JoinError`] if the task panicked or was cancelled.
-/// Dropping it detaches the task, which runs on (as `tokio::task::JoinHandle` does); asyncio
-/// has one object for both roles, the `Task` itself.
+/// Awaiting it gives `Ok(output)`, or a [`JoinError`] if the task panicked or was
+/// cancelled. Dropping it detaches the task, which runs on (as
+/// `tokio::task::JoinHandle` does); asyncio has one object for both roles, the
+/// `Task` itself.
 pub struct JoinHandle<T> {
     pub(crate) core: Rc<Core>,
     pub(crate) key: TaskKey,
@@ -116,10 +122,9 @@ impl<T: 'static> JoinHandle<T> {
         if let Some(state) = self.finished.get() {
             return state;
         }
-        match self
-            .result
-            .with_result(|result| result.map(|r| r.and_then(|r| r.as_ref().err().cloned())))
-        {
+        match self.result.with_result(|result| {
+            result.map(|r| r.and_then(|r| r.as_ref().err().cloned()))
+        }) {
             Some(Some(error)) if error.is_cancelled() => TaskState::Cancelled,
             _ => TaskState::Done,
         }
@@ -130,15 +135,16 @@ impl<T: 'static> JoinHandle<T> {
         matches!(self.state(), TaskState::Done | TaskState::Cancelled)
     }
 
-    /// Cancels the task: its future is dropped now (if the task is running, as soon as its
-    /// current poll returns), its destructors run, and awaiting this handle gives a
-    /// cancelled [`JoinError`]. Returns `false` if the task had already finished.
+    /// Cancels the task: its future is dropped now (if the task is running, as soon
+    /// as its current poll returns), its destructors run, and awaiting this handle
+    /// gives a cancelled [`JoinError`]. Returns `false` if the task had already
+    /// finished.
     pub fn cancel(&self) -> bool {
         self.core.cancel_task(self.key)
     }
 
-    /// Calls `callback` once the task is done: scheduled with `call_soon`, never inline, even
-    /// if the task is done already (asyncio's `add_done_callback`).
+    /// Calls `callback` once the task is done: scheduled with `call_soon`, never
+    /// inline, even if the task is done already (asyncio's `add_done_callback`).
     pub fn add_done_callback(&self, callback: impl FnOnce() + 'static) {
         self.result.add_done_callback_raw(move |_| callback());
     }

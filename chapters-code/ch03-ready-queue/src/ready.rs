@@ -1,9 +1,9 @@
 //! The ready queue: what the loop will run next, in order.
 //!
 //! asyncio keeps it as `BaseEventLoop._ready`, a `collections.deque` of `Handle`s
-//! (`Lib/asyncio/base_events.py`). Ours is a `VecDeque` of [`Ready`] entries: a boxed callback,
-//! or the key of a task whose next step is due. A task step is not boxed: scheduling a task
-//! costs no allocation.
+//! (`Lib/asyncio/base_events.py`). Ours is a `VecDeque` of [`Ready`] entries: a
+//! boxed callback, or the key of a task whose next step is due. A task step is not
+//! boxed: scheduling a task costs no allocation.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -42,9 +42,9 @@ impl fmt::Debug for Ready {
 // ANCHOR: ready_queue
 /// A first-in, first-out queue of what is ready to run.
 ///
-/// The queue knows nothing of iterations: the *loop* decides how much of it to run at a time.
-/// asyncio runs a snapshot, [`ReadyQueue::snapshot_len`] entries; a JavaScript-style microtask
-/// checkpoint runs until the queue is empty (chapter 9).
+/// The queue knows nothing of iterations: the *loop* decides how much of it to run
+/// at a time. asyncio runs a snapshot, [`ReadyQueue::snapshot_len`] entries; a
+/// JavaScript-style microtask checkpoint runs until the queue is empty (chapter 9).
 #[derive(Debug, Default)]
 pub struct ReadyQueue {
     entries: VecDeque<Ready>,
@@ -66,8 +66,9 @@ impl ReadyQueue {
         self.entries.pop_front()
     }
 
-    /// How many entries are ready *now*: asyncio's `ntodo = len(self._ready)`. An iteration
-    /// runs exactly this many, so whatever they schedule waits for the next iteration.
+    /// How many entries are ready *now*: asyncio's `ntodo = len(self._ready)`. An
+    /// iteration runs exactly this many, so whatever they schedule waits for the
+    /// next iteration.
     pub fn snapshot_len(&self) -> usize {
         self.entries.len()
     }

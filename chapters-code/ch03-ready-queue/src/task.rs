@@ -1,11 +1,12 @@
 //! Tasks: a future the loop drives one step at a time, and its life in the loop.
 //!
-//! asyncio's `Task` (`Lib/asyncio/tasks.py`) wraps a coroutine; `Task.__step` runs it up to its
-//! next suspension, and when the awaited future is done its done-callback `Task.__wakeup`
-//! schedules the next step. Ours wraps a Rust future: a *step* is one `poll`, and the waker
-//! ([`crate::waker`]) plays `__wakeup`: it queues the next step on the ready queue and never
-//! polls inline. This file holds the task's states and the lifecycle the loop drives: spawn,
-//! schedule, poll, finish or cancel. The handle to a task's result is in [`crate::join`].
+//! asyncio's `Task` (`Lib/asyncio/tasks.py`) wraps a coroutine; `Task.__step` runs
+//! it up to its next suspension, and when the awaited future is done its
+//! done-callback `Task.__wakeup` schedules the next step. Ours wraps a Rust future:
+//! a *step* is one `poll`, and the waker ([`crate::waker`]) plays `__wakeup`: it
+//! queues the next step on the ready queue and never polls inline. This file holds
+//! the task's states and the lifecycle the loop drives: spawn, schedule, poll,
+//! finish or cancel. The handle to a task's result is in [`crate::join`].
 
 use std::cell::Cell;
 use std::fmt;
@@ -22,12 +23,14 @@ use crate::trace::{Event, Outcome};
 use crate::waker::task_waker;
 
 slotmap::new_key_type! {
-    /// Where a task lives in its loop's task table: a slot and the slot's version, so a key
-    /// left behind by a finished task never reaches the task that reuses its slot.
+    /// Where a task lives in its loop's task table: a slot and the slot's version,
+    /// so a key left behind by a finished task never reaches the task that reuses
+    /// its slot.
     pub struct TaskKey;
 }
 
-/// A task's number, unique within its loop, from 1: `Task-1` is asyncio's name for the first.
+/// A task's number, unique within its loop, from 1: `Task-1` is asyncio's name for
+/// the first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TaskId(pub u64);
 
@@ -40,10 +43,10 @@ impl fmt::Display for TaskId {
 // ANCHOR: task_state
 /// What a task is doing, at any moment.
 ///
-/// This is the book's teaching model, and the one the loop keeps. CPython's `Future._state`
-/// has only three values: `PENDING` covers our `Pending`, `Scheduled` and `Running`;
-/// `FINISHED` is our `Done` (with a result or an exception); `CANCELLED` is `Cancelled`.
-/// See [`TaskState::asyncio_state`].
+/// This is the book's teaching model, and the one the loop keeps. CPython's
+/// `Future._state` has only three values: `PENDING` covers our `Pending`,
+/// `Scheduled` and `Running`; `FINISHED` is our `Done` (with a result or an
+/// exception); `CANCELLED` is `Cancelled`. See [`TaskState::asyncio_state`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskState {
     /// Waiting for something to wake it; not in the ready queue.
@@ -63,7 +66,9 @@ impl TaskState {
     /// `"CANCELLED"`.
     pub fn asyncio_state(self) -> &'static str {
         match self {
-            TaskState::Pending | TaskState::Scheduled | TaskState::Running => "PENDING",
+            TaskState::Pending | TaskState::Scheduled | TaskState::Running => {
+                "PENDING"
+            }
             TaskState::Done => "FINISHED",
             TaskState::Cancelled => "CANCELLED",
         }
@@ -71,13 +76,14 @@ impl TaskState {
 }
 // ANCHOR_END: task_state
 
-/// The typed end of a task, seen through its type-erased entry: how the loop records a panic
-/// or a cancellation in the task's result.
+/// The typed end of a task, seen through its type-erased entry: how the loop records
+/// a panic or a cancellation in the task's result.
 pub(crate) trait Fail {
     fn fail(self: Rc<Self>, error: JoinError);
 }
 
-/// A task's future, type-erased: it writes its own output into its [`JoinHandle`]'s future.
+/// A task's future, type-erased: it writes its own output into its [`JoinHandle`]'s
+/// future.
 pub(crate) type TaskFuture = Pin<Box<dyn Future<Output = ()>>>;
 
 /// One task in the loop's table.
@@ -85,10 +91,12 @@ pub(crate) struct TaskEntry {
     pub(crate) id: TaskId,
     pub(crate) name: Option<Label>,
     pub(crate) state: TaskState,
-    /// Taken out while the task is polled, so that the table is not borrowed during a poll.
+    /// Taken out while the task is polled, so that the table is not borrowed during
+    /// a poll.
     pub(crate) future: Option<TaskFuture>,
     pub(crate) waker: Option<Waker>,
-    /// `cancel()` was called while the task was running: drop it when the poll returns.
+    /// `cancel()` was called while the task was running: drop it when the poll
+    /// returns.
     pub(crate) cancel_requested: bool,
     pub(crate) result: Rc<dyn Fail>,
 }
@@ -131,9 +139,9 @@ type StepResult = Result<Poll<()>, String>;
 /// The task lifecycle: what the loop does to a task, from spawn to its end.
 impl Core {
     // ANCHOR: spawn
-    /// Wraps `future` in a task and queues its first step: asyncio's `loop.create_task`. The
-    /// body does not start here; it starts in the loop's next iteration, whether or not
-    /// anyone awaits the returned handle.
+    /// Wraps `future` in a task and queues its first step: asyncio's
+    /// `loop.create_task`. The body does not start here; it starts in the loop's
+    /// next iteration, whether or not anyone awaits the returned handle.
     pub fn spawn<F>(self: &Rc<Self>, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -156,11 +164,11 @@ impl Core {
         self.spawn_inner(Some(name.into()), future, false)
     }
 
-    /// Like Python 3.12's eager tasks (`eager_start=True`, `asyncio.eager_task_factory`): if
-    /// the loop is running, the first step runs *now*, inside this call, up to the first
-    /// `.await` that is pending; a task that never suspends is done before this returns.
-    /// If the loop is not running, the task is queued as by [`Core::spawn_named`], as in
-    /// CPython.
+    /// Like Python 3.12's eager tasks (`eager_start=True`,
+    /// `asyncio.eager_task_factory`): if the loop is running, the first step runs
+    /// *now*, inside this call, up to the first `.await` that is pending; a task
+    /// that never suspends is done before this returns. If the loop is not running,
+    /// the task is queued as by [`Core::spawn_named`], as in CPython.
     pub fn spawn_eager<F>(
         self: &Rc<Self>,
         name: impl Into<Label>,
@@ -218,15 +226,16 @@ impl Core {
         }
     }
 
-    /// How many tasks are alive (not finished, not cancelled). Costs the same however many
-    /// tasks ever ran: the table counts its entries.
+    /// How many tasks are alive (not finished, not cancelled). Costs the same
+    /// however many tasks ever ran: the table counts its entries.
     pub fn task_count(&self) -> usize {
         self.tasks.borrow().len()
     }
 
     // ANCHOR: schedule_task
-    /// What a task's waker does: if the task is waiting (or running), queue its next step.
-    /// A task already queued is not queued twice; a finished one is not queued at all.
+    /// What a task's waker does: if the task is waiting (or running), queue its next
+    /// step. A task already queued is not queued twice; a finished one is not queued
+    /// at all.
     pub(crate) fn schedule_task(&self, key: TaskKey) {
         let mut tasks = self.tasks.borrow_mut();
         let Some(task) = tasks.get_mut(key) else {
@@ -245,9 +254,9 @@ impl Core {
     // ANCHOR_END: schedule_task
 
     // ANCHOR: poll_task
-    /// One step of a task: take its future out of the table, poll it once with the table
-    /// not borrowed (so the task may spawn, wake, or cancel other tasks meanwhile), then
-    /// settle what the poll answered.
+    /// One step of a task: take its future out of the table, poll it once with the
+    /// table not borrowed (so the task may spawn, wake, or cancel other tasks
+    /// meanwhile), then settle what the poll answered.
     pub(crate) fn poll_task(&self, key: TaskKey) {
         let Some((mut future, waker, name)) = self.start_step(key) else {
             return; // cancelled while it waited in the queue
@@ -261,7 +270,8 @@ impl Core {
         });
     }
 
-    /// Marks the task running and takes out its future and waker (and its name, if traced).
+    /// Marks the task running and takes out its future and waker (and its name, if
+    /// traced).
     fn start_step(&self, key: TaskKey) -> Option<(TaskFuture, Waker, String)> {
         let mut tasks = self.tasks.borrow_mut();
         let task = tasks.get_mut(key)?;
@@ -275,8 +285,9 @@ impl Core {
         Some((future, task.waker.take().expect("and its waker"), name))
     }
 
-    /// After a poll: a pending task goes back to the table (or, if `cancel` was called while
-    /// it ran, is cancelled now); a finished one leaves it; a panic becomes its result.
+    /// After a poll: a pending task goes back to the table (or, if `cancel` was
+    /// called while it ran, is cancelled now); a finished one leaves it; a panic
+    /// becomes its result.
     fn finish_step(
         &self,
         key: TaskKey,
@@ -345,9 +356,11 @@ impl Core {
         task.end(JoinErrorKind::Cancelled);
     }
 
-    /// Drops every task without running it (the loop is closing): no trace, no wake-ups.
+    /// Drops every task without running it (the loop is closing): no trace, no
+    /// wake-ups.
     pub(crate) fn cancel_all_tasks(&self) {
-        let tasks: Vec<TaskEntry> = self.tasks.borrow_mut().drain().map(|(_, t)| t).collect();
+        let tasks: Vec<TaskEntry> =
+            self.tasks.borrow_mut().drain().map(|(_, t)| t).collect();
         for mut task in tasks {
             drop(task.future.take());
             task.end(JoinErrorKind::Cancelled);

@@ -1,9 +1,9 @@
 //! Traces: what the loop did, event by event, and renderings of it.
 //!
-//! A loop records a trace only when asked ([`crate::EventLoop::traced`]); otherwise the
-//! recording code is one `if let Some(..)` on a `None`. Tests compare traces as lines of text
-//! ([`render_lines`]); the book's sequence diagrams are rendered from the same traces
-//! ([`render_mermaid`]) and checked in under `src/generated/`.
+//! A loop records a trace only when asked ([`crate::EventLoop::traced`]); otherwise
+//! the recording code is one `if let Some(..)` on a `None`. Tests compare traces as
+//! lines of text ([`render_lines`]); the book's sequence diagrams are rendered from
+//! the same traces ([`render_mermaid`]) and checked in under `src/generated/`.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -23,7 +23,8 @@ pub enum Outcome {
 /// One thing the loop did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// An iteration (one `run_once`) began, with this many entries ready: its snapshot.
+    /// An iteration (one `run_once`) began, with this many entries ready: its
+    /// snapshot.
     Iteration {
         /// 1 for the loop's first iteration.
         number: u64,
@@ -78,7 +79,9 @@ impl Event {
             | Event::Polled { task, .. }
             | Event::Woken { task }
             | Event::Cancelled { task } => Some(task),
-            Event::Iteration { .. } | Event::Queued { .. } | Event::Callback { .. } => None,
+            Event::Iteration { .. }
+            | Event::Queued { .. }
+            | Event::Callback { .. } => None,
         }
     }
 }
@@ -86,7 +89,9 @@ impl Event {
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Event::Iteration { number, ready } => write!(f, "iteration {number}: {ready} ready"),
+            Event::Iteration { number, ready } => {
+                write!(f, "iteration {number}: {ready} ready")
+            }
             Event::Queued { label } => write!(f, "call_soon {label}"),
             Event::Callback { label } => write!(f, "callback {label}"),
             Event::Spawned { task } => write!(f, "spawn {task}"),
@@ -110,11 +115,12 @@ pub enum Tracing {
 
 /// A loop's trace: one list of events, shared by every layer of the loop.
 ///
-/// A loop of a later chapter is built in layers (chapter 4's timers around this chapter's
-/// core, chapter 5's selector around those), and each layer has events of its own. The
-/// outermost layer's `Event` type wraps the inner ones; the trace holds that type, and each
-/// layer writes into it through a [`Recorder`] of its own event type, which converts on the
-/// way in. The events land in the order they happened, whichever layer recorded them.
+/// A loop of a later chapter is built in layers (chapter 4's timers around this
+/// chapter's core, chapter 5's selector around those), and each layer has events of
+/// its own. The outermost layer's `Event` type wraps the inner ones; the trace holds
+/// that type, and each layer writes into it through a [`Recorder`] of its own event
+/// type, which converts on the way in. The events land in the order they happened,
+/// whichever layer recorded them.
 #[derive(Debug)]
 pub struct Trace<E> {
     events: Rc<RefCell<Vec<E>>>,
@@ -162,13 +168,15 @@ impl<E: Clone + 'static> Trace<E> {
         self.events.borrow().clone()
     }
 
-    /// Forgets the events so far (to trace only the part of a scenario that matters).
+    /// Forgets the events so far (to trace only the part of a scenario that
+    /// matters).
     pub fn clear(&self) {
         self.events.borrow_mut().clear();
     }
 }
 
-/// Where one layer of a loop writes its events: into the loop's [`Trace`], or nowhere.
+/// Where one layer of a loop writes its events: into the loop's [`Trace`], or
+/// nowhere.
 pub struct Recorder<E> {
     sink: Option<Rc<dyn Fn(E)>>,
 }
@@ -207,8 +215,8 @@ impl<E: 'static> Recorder<E> {
         self.sink.is_some()
     }
 
-    /// Records the event `event` makes, if this recorder is on; costs one branch if not, and
-    /// the event is not even built.
+    /// Records the event `event` makes, if this recorder is on; costs one branch if
+    /// not, and the event is not even built.
     pub fn record(&self, event: impl FnOnce() -> E) {
         if let Some(sink) = &self.sink {
             sink(event());
@@ -218,17 +226,16 @@ impl<E: 'static> Recorder<E> {
     /// The recorder for the layer inside this one, whose events convert into `E`.
     pub fn inner<I: Into<E> + 'static>(&self) -> Recorder<I> {
         Recorder {
-            sink: self
-                .sink
-                .clone()
-                .map(|outer| Rc::new(move |event: I| outer(event.into())) as Rc<dyn Fn(I)>),
+            sink: self.sink.clone().map(|outer| {
+                Rc::new(move |event: I| outer(event.into())) as Rc<dyn Fn(I)>
+            }),
         }
     }
 }
 // ANCHOR_END: recorder
 
-/// An event of any layer of a loop that may be one of this chapter's, wrapped: how the
-/// renderers of later chapters find the task lanes inside their own events.
+/// An event of any layer of a loop that may be one of this chapter's, wrapped: how
+/// the renderers of later chapters find the task lanes inside their own events.
 pub trait LoopEvent {
     /// This chapter's event inside, if it is one.
     fn loop_event(&self) -> Option<&Event>;
@@ -245,7 +252,8 @@ pub fn render_lines<E: fmt::Display>(events: &[E]) -> Vec<String> {
     events.iter().map(ToString::to_string).collect()
 }
 
-/// Keeps a label safe inside a mermaid message: no characters mermaid gives a meaning to.
+/// Keeps a label safe inside a mermaid message: no characters mermaid gives a
+/// meaning to.
 pub fn mermaid_text(text: &str) -> String {
     text.chars()
         .map(|c| match c {
@@ -256,9 +264,10 @@ pub fn mermaid_text(text: &str) -> String {
 }
 
 // ANCHOR: render_mermaid
-/// The tasks of a trace as mermaid participants `T1`, `T2`, ... in the order they first appear,
-/// and which of them is being polled. Every later chapter's renderer draws this loop's events
-/// with it, around the participants of its own (a timer heap, a selector, a pool thread).
+/// The tasks of a trace as mermaid participants `T1`, `T2`, ... in the order they
+/// first appear, and which of them is being polled. Every later chapter's renderer
+/// draws this loop's events with it, around the participants of its own (a timer
+/// heap, a selector, a pool thread).
 pub struct TaskLanes<'a> {
     tasks: Vec<&'a str>,
     polled: Option<String>,
@@ -304,16 +313,23 @@ impl<'a> TaskLanes<'a> {
         self.polled.clone().unwrap_or_else(|| "L".into())
     }
 
-    /// The mermaid line for one of this loop's events. Iterations are notes over the loop,
-    /// callbacks messages from the loop to itself, polls a message to the task and its answer.
+    /// The mermaid line for one of this loop's events. Iterations are notes over the
+    /// loop, callbacks messages from the loop to itself, polls a message to the task
+    /// and its answer.
     pub fn line(&mut self, event: &Event) -> String {
         match event {
             Event::Iteration { number, ready } => {
                 format!("Note over L: iteration {number}, {ready} ready")
             }
-            Event::Queued { label } => format!("L-->>L: call_soon {}", mermaid_text(label)),
-            Event::Callback { label } => format!("L->>L: callback {}", mermaid_text(label)),
-            Event::Spawned { task } => format!("Note over {}: spawned, step queued", self.id(task)),
+            Event::Queued { label } => {
+                format!("L-->>L: call_soon {}", mermaid_text(label))
+            }
+            Event::Callback { label } => {
+                format!("L->>L: callback {}", mermaid_text(label))
+            }
+            Event::Spawned { task } => {
+                format!("Note over {}: spawned, step queued", self.id(task))
+            }
             Event::Poll { task } => {
                 self.polled = Some(self.id(task));
                 format!("L->>{}: poll", self.id(task))
@@ -322,7 +338,9 @@ impl<'a> TaskLanes<'a> {
                 self.polled = None;
                 format!("{}-->>L: {outcome:?}", self.id(task))
             }
-            Event::Woken { task } => format!("Note over {}: woken, step queued", self.id(task)),
+            Event::Woken { task } => {
+                format!("Note over {}: woken, step queued", self.id(task))
+            }
             Event::Cancelled { task } => {
                 format!("Note over {}: cancelled, dropped", self.id(task))
             }
@@ -330,16 +348,18 @@ impl<'a> TaskLanes<'a> {
     }
 }
 
-/// A mermaid `sequenceDiagram` of a trace of any layer: the `participants` the layer draws
-/// (`("L", "loop")` first, or wherever it belongs), then one lane per task. This chapter's
-/// events are drawn by [`TaskLanes::line`]; every other event by `own_line`, which is given
-/// the event and who is acting (the task being polled, or the loop).
+/// A mermaid `sequenceDiagram` of a trace of any layer: the `participants` the layer
+/// draws (`("L", "loop")` first, or wherever it belongs), then one lane per task.
+/// This chapter's events are drawn by [`TaskLanes::line`]; every other event by
+/// `own_line`, which is given the event and who is acting (the task being polled, or
+/// the loop).
 pub fn sequence_diagram<E: LoopEvent>(
     events: &[E],
     participants: &[(&str, &str)],
     mut own_line: impl FnMut(&E, &str) -> String,
 ) -> String {
-    let mut lanes = TaskLanes::collect(events.iter().filter_map(LoopEvent::loop_event));
+    let mut lanes =
+        TaskLanes::collect(events.iter().filter_map(LoopEvent::loop_event));
     let mut out = String::from("sequenceDiagram\n");
     for (id, name) in participants {
         out += &format!("    participant {id} as {name}\n");
@@ -355,7 +375,8 @@ pub fn sequence_diagram<E: LoopEvent>(
     out
 }
 
-/// Renders a trace as a mermaid `sequenceDiagram`: the loop, then one participant per task.
+/// Renders a trace as a mermaid `sequenceDiagram`: the loop, then one participant
+/// per task.
 pub fn render_mermaid(events: &[Event]) -> String {
     sequence_diagram(events, &[("L", "loop")], |_, _| {
         unreachable!("all are the loop's")

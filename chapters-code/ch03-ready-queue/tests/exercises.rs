@@ -14,7 +14,8 @@ use ch03_ready_queue::exercises::ex2_join_all::join_all;
 use ch03_ready_queue::exercises::ex3_drain_all::run_once_draining;
 use common::{log, logs, push, run_main_expecting};
 
-// ---- Exercise 1: call_after_iterations ---------------------------------------------------
+// ---- Exercise 1: call_after_iterations
+// ---------------------------------------------------
 
 /// The iteration (1 = the first) in which a callback queued with `n` ran.
 fn iteration_of(n: u32) -> Option<u64> {
@@ -68,7 +69,8 @@ fn ex1_other_callbacks_keep_running_meanwhile() {
     assert_eq!(*seen.borrow(), ["soon", "late"]);
 }
 
-// ---- Exercise 2: join_all ----------------------------------------------------------------
+// ---- Exercise 2: join_all
+// ----------------------------------------------------------------
 
 #[test]
 fn ex2_results_come_in_the_order_of_the_handles() {
@@ -138,7 +140,8 @@ fn ex2_reports_a_panicked_task_in_its_place() {
     );
 }
 
-// ---- Exercise 3: run_once_draining -------------------------------------------------------
+// ---- Exercise 3: run_once_draining
+// -------------------------------------------------------
 
 #[test]
 fn ex3_drains_callbacks_queued_during_the_iteration() {

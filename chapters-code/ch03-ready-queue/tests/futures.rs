@@ -66,7 +66,8 @@ fn setting_a_result_twice_panics_like_invalid_state_error() {
     let lp = EventLoop::new();
     let fut = LoopFuture::new(&lp);
     fut.set_result(1);
-    let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.set_result(2)));
+    let again =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.set_result(2)));
     assert!(again.is_err());
 }
 

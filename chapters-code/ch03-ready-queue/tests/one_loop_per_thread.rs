@@ -58,8 +58,8 @@ fn the_guard_is_released_when_the_run_ends() {
 
 #[test]
 fn loops_on_two_threads_run_side_by_side() {
-    // Each loop's task waits at the barrier until the other loop's task is there too: the
-    // test can only finish if both loops are running at the same moment.
+    // Each loop's task waits at the barrier until the other loop's task is there
+    // too: the test can only finish if both loops are running at the same moment.
     let barrier = Arc::new(Barrier::new(2));
     let threads: Vec<_> = (0..2)
         .map(|n| {
@@ -67,7 +67,8 @@ fn loops_on_two_threads_run_side_by_side() {
             std::thread::spawn(move || {
                 let lp = EventLoop::new();
                 lp.run_until_complete(async move {
-                    barrier.wait_within(LIMIT, "the other loop's task at the barrier");
+                    barrier
+                        .wait_within(LIMIT, "the other loop's task at the barrier");
                     n * 10
                 })
             })

@@ -48,7 +48,8 @@ fn ready_queue_snapshot_len_counts_what_is_ready_now() {
     assert!(queue.is_empty());
 }
 
-/// The scenario of the chapter's first diagram: `a` schedules `b` while iteration 1 runs.
+/// The scenario of the chapter's first diagram: `a` schedules `b` while iteration 1
+/// runs.
 pub fn snapshot_scenario() -> EventLoop {
     let lp = EventLoop::traced();
     let handle = lp.handle();
@@ -89,8 +90,8 @@ fn a_callback_scheduled_during_iteration_k_runs_in_iteration_k_plus_1() {
 
 #[test]
 fn a_callback_that_reschedules_itself_cannot_starve_the_loop() {
-    // With a drain-until-empty loop this would never return; the snapshot rule ends each
-    // iteration after the entries that were ready when it began.
+    // With a drain-until-empty loop this would never return; the snapshot rule ends
+    // each iteration after the entries that were ready when it began.
     fn again(core: Rc<ch03_ready_queue::Core>, count: Rc<RefCell<u32>>) {
         *count.borrow_mut() += 1;
         let c = core.clone();
@@ -163,7 +164,8 @@ fn tracing_is_off_by_default() {
 
 #[test]
 fn begin_iteration_and_run_next_ready_compose_a_run_once() {
-    // The building blocks later loops reuse: take the snapshot, then run that many entries.
+    // The building blocks later loops reuse: take the snapshot, then run that many
+    // entries.
     let lp = EventLoop::new();
     let core = lp.handle();
     lp.call_soon(move || core.call_soon(|| {}));

@@ -1,4 +1,5 @@
-//! The hook a later loop (chapter 7) installs so that a task's waker works from any thread.
+//! The hook a later loop (chapter 7) installs so that a task's waker works from any
+//! thread.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,4 +1,5 @@
-//! Tasks: spawning, wakers, states, panics, cancellation, run_until_complete, eager tasks.
+//! Tasks: spawning, wakers, states, panics, cancellation, run_until_complete, eager
+//! tasks.
 
 // `tests/diagrams.rs` includes this file next to others that load `common` too.
 #[allow(clippy::duplicate_mod)]
@@ -13,7 +14,8 @@ use std::task::{Context, Poll, Waker};
 
 use ch02_lazy_futures::countdown::Countdown;
 use ch03_ready_queue::{
-    Event, EventLoop, JoinErrorKind, LoopFuture, Outcome, RunError, TaskState, current_loop,
+    Event, EventLoop, JoinErrorKind, LoopFuture, Outcome, RunError, TaskState,
+    current_loop,
 };
 use common::{Log, log, push, run_main, spawn_logging};
 use test_support::{LIMIT, join_within};
@@ -100,7 +102,8 @@ fn a_waker_schedules_the_task_and_never_polls_it_inline() {
     assert_eq!(task.state(), TaskState::Pending);
     lp.trace().unwrap().clear();
 
-    // The waker calls `Core::schedule_task`, which queues the step: from outside the loop.
+    // The waker calls `Core::schedule_task`, which queues the step: from outside the
+    // loop.
     slot.borrow().as_ref().unwrap().wake_by_ref();
     assert_eq!(
         lp.trace_lines(),
@@ -127,10 +130,12 @@ fn task_states_pending_scheduled_running_done() {
     let seen_running: Rc<RefCell<Option<TaskState>>> = Rc::default();
     let f = fut.clone();
     let task = lp.spawn(f);
-    // The task can see itself running through its own handle: share it after spawning.
+    // The task can see itself running through its own handle: share it after
+    // spawning.
     let handle = Rc::new(task);
     let (h, r) = (handle.clone(), seen_running.clone());
-    lp.call_soon(move || *r.borrow_mut() = Some(h.state())); // a callback sees it between steps
+    // a callback sees it between steps
+    lp.call_soon(move || *r.borrow_mut() = Some(h.state()));
 
     assert_eq!(handle.state(), TaskState::Scheduled);
     assert_eq!(handle.state().asyncio_state(), "PENDING");
@@ -148,7 +153,8 @@ fn task_states_pending_scheduled_running_done() {
 #[test]
 fn a_running_task_sees_itself_running() {
     let lp = EventLoop::new();
-    let me: Rc<RefCell<Option<ch03_ready_queue::JoinHandle<TaskState>>>> = Rc::default();
+    let me: Rc<RefCell<Option<ch03_ready_queue::JoinHandle<TaskState>>>> =
+        Rc::default();
     let m = me.clone();
     let task = lp.spawn(async move {
         Countdown::new(1).await; // by now the handle has been stored
@@ -280,7 +286,10 @@ fn awaiting_a_cancelled_task_gives_cancelled() {
             killer.borrow().cancel();
         });
         // Await the shared handle: the callback cancels it while we wait.
-        futures::future::poll_fn(move |cx| Pin::new(&mut *victim.borrow_mut()).poll(cx)).await
+        futures::future::poll_fn(move |cx| {
+            Pin::new(&mut *victim.borrow_mut()).poll(cx)
+        })
+        .await
     });
     let error = awaited.unwrap_err();
     assert!(error.is_cancelled());
@@ -382,7 +391,10 @@ fn spawn_eager_runs_the_first_step_inside_spawn() {
 
 #[test]
 fn an_eager_task_that_never_suspends_is_done_before_spawn_returns() {
-    let (_, state) = run_main(|core| async move { core.spawn_eager("quick", async { 1 }).state() });
+    let (_, state) =
+        run_main(
+            |core| async move { core.spawn_eager("quick", async { 1 }).state() },
+        );
     assert_eq!(state, TaskState::Done);
 }
 
@@ -407,7 +419,8 @@ impl Future for WakeFromThread {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let waker = cx.waker().clone();
         let waking = std::thread::spawn(move || waker.wake());
-        let outcome = join_within(waking, LIMIT, "the wake on another thread to return");
+        let outcome =
+            join_within(waking, LIMIT, "the wake on another thread to return");
         *self.0.lock().unwrap() = Some(outcome.map(|_| ()));
         Poll::Ready(())
     }

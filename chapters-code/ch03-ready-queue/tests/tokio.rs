@@ -1,5 +1,5 @@
-//! The chapter's scenarios on tokio, for comparison. Orders asserted here are what tokio's
-//! current-thread scheduler does today, not what it promises.
+//! The chapter's scenarios on tokio, for comparison. Orders asserted here are what
+//! tokio's current-thread scheduler does today, not what it promises.
 
 use std::sync::{Arc, Mutex};
 
@@ -32,9 +32,9 @@ fn tokio_current_thread_order_of_two_yielding_tasks_is_observed_not_promised() {
             h.await.unwrap();
         }
     });
-    // Observed with the tokio of Cargo.lock: `yield_now` defers its wake-up until the
-    // scheduler has looked at other work, so B resumes first. Not a promise: if an upgrade
-    // changes it, update this test and the chapter.
+    // Observed with the tokio of Cargo.lock: `yield_now` defers its wake-up until
+    // the scheduler has looked at other work, so B resumes first. Not a promise: if
+    // an upgrade changes it, update this test and the chapter.
     assert_eq!(*seen.lock().unwrap(), ["A0", "B0", "B1", "A1"]);
 }
 
@@ -67,7 +67,8 @@ fn tokio_refuses_a_runtime_inside_a_runtime() {
             .cloned()
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        // Dropping a runtime inside a runtime panics too: leak it out of async context.
+        // Dropping a runtime inside a runtime panics too: leak it out of async
+        // context.
         std::mem::forget(inner);
         message
     });

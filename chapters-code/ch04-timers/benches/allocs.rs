@@ -1,9 +1,10 @@
-//! Heap allocations per operation, on our loop and on tokio's current-thread runtime, for the
-//! workloads of `loop_vs_tokio.rs`: the evidence behind the appendix's "why". Counted with
-//! `allocation-counter` (which installs a counting global allocator, so this is its own bench
-//! target, away from the timings). Each workload runs once to let queues and slabs grow, then
-//! once counted; the count is divided by N. Run with
-//! `cargo bench -p ch04-timers --bench allocs`. A measurement, not an assertion.
+//! Heap allocations per operation, on our loop and on tokio's current-thread
+//! runtime, for the workloads of `loop_vs_tokio.rs`: the evidence behind the
+//! appendix's "why". Counted with `allocation-counter` (which installs a counting
+//! global allocator, so this is its own bench target, away from the timings). Each
+//! workload runs once to let queues and slabs grow, then once counted; the count is
+//! divided by N. Run with `cargo bench -p ch04-timers --bench allocs`. A
+//! measurement, not an assertion.
 
 use ch04_timers::EventLoop;
 

@@ -1,12 +1,12 @@
 //! Exercise 2: `race`, the select that `wait_for` is made of.
 //!
-//! `race(a, b)` must finish as soon as either future finishes, with `Either::Left(output)`
-//! if `a` did and `Either::Right(output)` if `b` did. If both are ready on the same poll,
-//! `a` wins. The loser must be dropped before `race` returns (its destructors run, and a
-//! `Sleep` inside it cancels its timer).
+//! `race(a, b)` must finish as soon as either future finishes, with
+//! `Either::Left(output)` if `a` did and `Either::Right(output)` if `b` did. If both
+//! are ready on the same poll, `a` wins. The loser must be dropped before `race`
+//! returns (its destructors run, and a `Sleep` inside it cancels its timer).
 //!
-//! Hint: `std::pin::pin!` both futures, then
-//! `std::future::poll_fn(|cx| ...)` polls `a`, then `b`; see `TimerCore::wait_for`.
+//! Hint: `std::pin::pin!` both futures, then `std::future::poll_fn(|cx| ...)` polls
+//! `a`, then `b`; see `TimerCore::wait_for`.
 
 use std::future::Future;
 

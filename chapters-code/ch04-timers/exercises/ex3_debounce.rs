@@ -1,13 +1,14 @@
 //! Exercise 3: a debouncer.
 //!
-//! A `Debouncer` runs its callback once things have been quiet for `delay`: each `trigger()`
-//! (re)starts the wait, so a burst of triggers gives one call, `delay` after the *last* one.
-//! Only one timer of yours may be waiting at any moment: a new trigger cancels the previous
-//! timer instead of leaving it in the heap to fire for nothing.
+//! A `Debouncer` runs its callback once things have been quiet for `delay`: each
+//! `trigger()` (re)starts the wait, so a burst of triggers gives one call, `delay`
+//! after the *last* one. Only one timer of yours may be waiting at any moment: a new
+//! trigger cancels the previous timer instead of leaving it in the heap to fire for
+//! nothing.
 //!
-//! Hint: keep the pending `TimerHandle` in a `RefCell<Option<TimerHandle>>`; `trigger` takes
-//! it out and cancels it, then `call_later`s a new one. The callback can live in an
-//! `Rc<RefCell<dyn FnMut()>>` that each timer's closure clones.
+//! Hint: keep the pending `TimerHandle` in a `RefCell<Option<TimerHandle>>`;
+//! `trigger` takes it out and cancels it, then `call_later`s a new one. The callback
+//! can live in an `Rc<RefCell<dyn FnMut()>>` that each timer's closure clones.
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -21,13 +22,19 @@ pub struct Debouncer {
 }
 
 impl Debouncer {
-    /// A debouncer on `timers`' loop; nothing is scheduled until the first `trigger`.
-    pub fn new(timers: &Rc<TimerCore>, delay: Duration, callback: impl FnMut() + 'static) -> Self {
+    /// A debouncer on `timers`' loop; nothing is scheduled until the first
+    /// `trigger`.
+    pub fn new(
+        timers: &Rc<TimerCore>,
+        delay: Duration,
+        callback: impl FnMut() + 'static,
+    ) -> Self {
         let _ = (timers, delay, callback);
         todo!("exercise 3: store what trigger needs")
     }
 
-    /// Restarts the wait: the callback runs `delay` from now, unless triggered again first.
+    /// Restarts the wait: the callback runs `delay` from now, unless triggered again
+    /// first.
     pub fn trigger(&self) {
         todo!("exercise 3: cancel the pending timer, schedule a new one")
     }

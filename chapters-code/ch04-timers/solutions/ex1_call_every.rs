@@ -40,8 +40,8 @@ pub fn call_every(
     Repeating { ticker }
 }
 
-/// Schedules tick number `k` at `start + k * period`: deadlines computed from the start, so
-/// a slow callback does not make the ticks drift.
+/// Schedules tick number `k` at `start + k * period`: deadlines computed from the
+/// start, so a slow callback does not make the ticks drift.
 fn schedule(
     timers: &Rc<TimerCore>,
     ticker: Rc<Ticker>,

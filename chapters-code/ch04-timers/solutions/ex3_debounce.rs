@@ -24,8 +24,13 @@ impl fmt::Debug for Debouncer {
 }
 
 impl Debouncer {
-    /// A debouncer on `timers`' loop; nothing is scheduled until the first `trigger`.
-    pub fn new(timers: &Rc<TimerCore>, delay: Duration, callback: impl FnMut() + 'static) -> Self {
+    /// A debouncer on `timers`' loop; nothing is scheduled until the first
+    /// `trigger`.
+    pub fn new(
+        timers: &Rc<TimerCore>,
+        delay: Duration,
+        callback: impl FnMut() + 'static,
+    ) -> Self {
         Self {
             timers: timers.clone(),
             delay,
@@ -34,15 +39,18 @@ impl Debouncer {
         }
     }
 
-    /// Restarts the wait: the callback runs `delay` from now, unless triggered again first.
+    /// Restarts the wait: the callback runs `delay` from now, unless triggered again
+    /// first.
     pub fn trigger(&self) {
         if let Some(previous) = self.pending.borrow_mut().take() {
             previous.cancel();
         }
         let callback = self.callback.clone();
-        let timer = self
-            .timers
-            .call_later_named("debounce", self.delay, move || (callback.borrow_mut())());
+        let timer =
+            self.timers
+                .call_later_named("debounce", self.delay, move || {
+                    (callback.borrow_mut())()
+                });
         *self.pending.borrow_mut() = Some(timer);
     }
 }

@@ -1,8 +1,8 @@
 //! Clocks: where a loop gets the time, and how it waits for it.
 //!
-//! asyncio's `loop.time()` is `time.monotonic()`, and the loop waits by passing a timeout to
-//! `selector.select()`. Here the waiting is the clock's job, so a test can swap in a
-//! [`VirtualClock`] that never waits at all.
+//! asyncio's `loop.time()` is `time.monotonic()`, and the loop waits by passing a
+//! timeout to `selector.select()`. Here the waiting is the clock's job, so a test
+//! can swap in a [`VirtualClock`] that never waits at all.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -14,18 +14,21 @@ pub trait Clock {
     /// The time now: asyncio's `loop.time()`.
     fn now(&self) -> Duration;
 
-    /// Returns once `now() >= deadline`. The loop calls it when nothing is ready and the
-    /// earliest timer is due at `deadline`. (Chapter 5 waits in the I/O selector instead.)
+    /// Returns once `now() >= deadline`. The loop calls it when nothing is ready and
+    /// the earliest timer is due at `deadline`. (Chapter 5 waits in the I/O selector
+    /// instead.)
     fn sleep_until(&self, deadline: Duration);
 
-    /// Whether waiting costs no real time. A loop with a selector (chapter 5) asks, so that
-    /// its `select` only looks at the sockets instead of blocking for a timer's timeout.
+    /// Whether waiting costs no real time. A loop with a selector (chapter 5) asks,
+    /// so that its `select` only looks at the sockets instead of blocking for a
+    /// timer's timeout.
     fn is_virtual(&self) -> bool {
         false
     }
 }
 
-/// The real clock: `std::time::Instant`, which is monotonic, as `time.monotonic()` is.
+/// The real clock: `std::time::Instant`, which is monotonic, as `time.monotonic()`
+/// is.
 #[derive(Debug, Clone, Copy)]
 pub struct MonotonicClock {
     origin: Instant,
@@ -59,7 +62,8 @@ impl Clock for MonotonicClock {
     }
 }
 
-/// A clock that only moves when told: `sleep_until` *jumps* to the deadline, at once.
+/// A clock that only moves when told: `sleep_until` *jumps* to the deadline, at
+/// once.
 ///
 /// Cloning gives another handle to the same time, so a test can keep one and
 /// [`VirtualClock::advance`] it (to play a callback that takes a while).

@@ -11,9 +11,9 @@ use crate::trace::{Event, render_mermaid};
 /// A single-threaded event loop with a ready queue and timers.
 ///
 /// It dereferences to its [`TimerCore`] (as an `Rc<TimerCore>`), where `call_later`,
-/// `call_at`, `sleep` and `wait_for` live, and through it to chapter 3's `Core` (`call_soon`,
-/// `spawn`, `stop`). `run_forever` and `run_until_complete` come from chapter 3's
-/// [`Driver`](ch03_ready_queue::Driver).
+/// `call_at`, `sleep` and `wait_for` live, and through it to chapter 3's `Core`
+/// (`call_soon`, `spawn`, `stop`). `run_forever` and `run_until_complete` come from
+/// chapter 3's [`Driver`](ch03_ready_queue::Driver).
 #[derive(Debug)]
 pub struct EventLoop {
     timers: Rc<TimerCore>,
@@ -34,9 +34,11 @@ impl EventLoop {
     /// One iteration, in CPython's order (`BaseEventLoop._run_once`).
     pub fn run_once(&self) {
         let lp = &self.timers;
-        // 1. How long may we block? 0 if anything is ready, else until the earliest timer.
+        // 1. How long may we block? 0 if anything is ready, else until the earliest
+        //    timer.
         if let Some(timeout) = lp.poll_timeout() {
-            // 2. Poll I/O for that long. No I/O yet (chapter 5): only the clock moves.
+            // 2. Poll I/O for that long. No I/O yet (chapter 5): only the clock
+            //    moves.
             lp.wait(timeout);
         }
         // 3. Every due timer goes to the back of the ready queue.
@@ -50,15 +52,16 @@ impl EventLoop {
     // ANCHOR_END: run_once
 
     // ANCHOR: run_once_notes_order
-    /// One iteration in the order of the notes' pseudo-code: run ready, then timers, then
-    /// poll I/O. Here only to show the difference; see `run_once`.
+    /// One iteration in the order of the notes' pseudo-code: run ready, then timers,
+    /// then poll I/O. Here only to show the difference; see `run_once`.
     pub fn run_once_notes_order(&self) {
         let lp = &self.timers;
         let ntodo = lp.begin_iteration(); // run_ready_callbacks()
         for _ in 0..ntodo {
             lp.run_next_ready();
         }
-        lp.move_due_timers(); // run_due_timers(): into the READY queue, for next time
+        // run_due_timers(): into the READY queue, for next time
+        lp.move_due_timers();
         if let Some(timeout) = lp.poll_timeout() {
             lp.wait(timeout); // poll_io_events()
         }
@@ -73,10 +76,11 @@ crate::layered_event_loop!(EventLoop {
 });
 
 /// Writes what every loop from this chapter on has besides its `with_clock` and its
-/// `run_once`, the same in chapters 4, 5 and 7: the constructors on the real and the virtual
-/// clock, `handle`, chapter 3's [`loop_methods!`](ch03_ready_queue::loop_methods) (so no
-/// reader needs to import [`Driver`](ch03_ready_queue::Driver)), and the traits that tie the
-/// loop to its outermost layer. Each layer answers for the ones below it: the loop is stalled
+/// `run_once`, the same in chapters 4, 5 and 7: the constructors on the real and the
+/// virtual clock, `handle`, chapter 3's
+/// [`loop_methods!`](ch03_ready_queue::loop_methods) (so no reader needs to import
+/// [`Driver`](ch03_ready_queue::Driver)), and the traits that tie the loop to its
+/// outermost layer. Each layer answers for the ones below it: the loop is stalled
 /// when its layer `is_idle`, and dropping the loop `close`s its layer.
 #[macro_export]
 macro_rules! layered_event_loop {
@@ -92,7 +96,8 @@ macro_rules! layered_event_loop {
                 Self::with_clock($crate::MonotonicClock::new(), $crate::ch03::Tracing::On)
             }
 
-            /// A loop on a fresh `VirtualClock` at time 0: waiting for a timer takes no time.
+            /// A loop on a fresh `VirtualClock` at time 0: waiting for a timer takes
+            /// no time.
             pub fn virtual_time() -> Self {
                 Self::with_clock($crate::VirtualClock::new(), $crate::ch03::Tracing::Off)
             }
@@ -102,7 +107,8 @@ macro_rules! layered_event_loop {
                 Self::with_clock($crate::VirtualClock::new(), $crate::ch03::Tracing::On)
             }
 
-            /// A reference to the loop, for callbacks and tasks to schedule more work.
+            /// A reference to the loop, for callbacks and tasks to schedule more
+            /// work.
             pub fn handle(&self) -> ::std::rc::Rc<$layer> {
                 self.$field.clone()
             }
@@ -139,8 +145,9 @@ macro_rules! layered_event_loop {
         }
 
         impl Drop for $loop {
-            /// Closes the loop's layer, which closes the ones below it first: every task is
-            /// dropped (their destructors run), then every timer, without running anything.
+            /// Closes the loop's layer, which closes the ones below it first: every
+            /// task is dropped (their destructors run), then every timer, without
+            /// running anything.
             fn drop(&mut self) {
                 self.$field.close();
             }

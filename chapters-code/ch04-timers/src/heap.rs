@@ -1,15 +1,15 @@
 //! The timer heap: asyncio's `BaseEventLoop._scheduled`.
 //!
-//! CPython keeps `TimerHandle`s in a list managed by `heapq`, ordered by their deadline
-//! (`TimerHandle.__lt__` compares `_when` and nothing else). Cancelling a handle only marks it;
-//! `_run_once` drops marked handles from the head of the heap, and rebuilds the whole heap
-//! when more than half of it is cancelled.
+//! CPython keeps `TimerHandle`s in a list managed by `heapq`, ordered by their
+//! deadline (`TimerHandle.__lt__` compares `_when` and nothing else). Cancelling a
+//! handle only marks it; `_run_once` drops marked handles from the head of the heap,
+//! and rebuilds the whole heap when more than half of it is cancelled.
 //!
-//! Ours is a [`BinaryHeap`] of `(deadline, sequence number, key)`, smallest first. The
-//! sequence number makes equal deadlines fire in the order they were scheduled, which CPython
-//! does not promise. The callbacks live beside the heap in a slot table (a `SlotMap`, as chapter
-//! 3's tasks do), so cancelling drops the callback at once and leaves only a small dead entry
-//! in the heap.
+//! Ours is a [`BinaryHeap`] of `(deadline, sequence number, key)`, smallest first.
+//! The sequence number makes equal deadlines fire in the order they were scheduled,
+//! which CPython does not promise. The callbacks live beside the heap in a slot
+//! table (a `SlotMap`, as chapter 3's tasks do), so cancelling drops the callback at
+//! once and leaves only a small dead entry in the heap.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -18,16 +18,17 @@ use std::time::Duration;
 use ch03_ready_queue::Label;
 use slotmap::SlotMap;
 
-/// asyncio's `_MIN_SCHEDULED_TIMER_HANDLES`: below this many entries, never rebuild the heap.
+/// asyncio's `_MIN_SCHEDULED_TIMER_HANDLES`: below this many entries, never rebuild
+/// the heap.
 pub const MIN_SCHEDULED_TIMER_HANDLES: usize = 100;
 
-/// asyncio's `_MIN_CANCELLED_TIMER_HANDLES_FRACTION`: rebuild when more than this fraction of
-/// the heap is cancelled.
+/// asyncio's `_MIN_CANCELLED_TIMER_HANDLES_FRACTION`: rebuild when more than this
+/// fraction of the heap is cancelled.
 pub const MIN_CANCELLED_TIMER_HANDLES_FRACTION: f64 = 0.5;
 
 slotmap::new_key_type! {
-    /// Which timer: a slot in the table and the slot's version, so a key whose timer fired or
-    /// was cancelled never reaches the timer that reuses the slot.
+    /// Which timer: a slot in the table and the slot's version, so a key whose timer
+    /// fired or was cancelled never reaches the timer that reuses the slot.
     pub struct TimerKey;
 }
 
@@ -50,7 +51,8 @@ pub struct Timer {
 /// What [`TimerHeap::purge_cancelled`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purge {
-    /// Rebuilt the heap without its cancelled entries: this many removed, this many kept.
+    /// Rebuilt the heap without its cancelled entries: this many removed, this many
+    /// kept.
     Compacted {
         /// Cancelled entries dropped.
         removed: usize,
@@ -66,7 +68,8 @@ pub enum Purge {
 pub struct TimerHeap {
     /// `(when, seq, key)`, smallest first: `Reverse` turns std's max-heap around.
     heap: BinaryHeap<Reverse<Entry>>,
-    /// The callbacks of live timers, by key; a fired or cancelled timer's slot is reused.
+    /// The callbacks of live timers, by key; a fired or cancelled timer's slot is
+    /// reused.
     timers: SlotMap<TimerKey, Timer>,
     next_seq: u64,
     /// Cancelled entries still in `heap`: asyncio's `_timer_cancelled_count`.
@@ -101,8 +104,8 @@ impl TimerHeap {
         }
     }
 
-    /// Schedules `timer` at `when`. Costs no allocation beyond the timer's own box once the
-    /// heap and its table have grown to their working size.
+    /// Schedules `timer` at `when`. Costs no allocation beyond the timer's own box
+    /// once the heap and its table have grown to their working size.
     pub fn push(&mut self, when: Duration, timer: Timer) -> TimerKey {
         let key = self.timers.insert(timer);
         let seq = self.next_seq;
@@ -112,10 +115,10 @@ impl TimerHeap {
     }
 
     // ANCHOR: cancel
-    /// Cancels the timer: its callback is dropped now, its heap entry stays behind, dead,
-    /// until `purge_cancelled` or the head of the heap reaches it. Returns the timer's label,
-    /// or `None` if it had already fired or been cancelled. asyncio's `TimerHandle.cancel`
-    /// and `_timer_handle_cancelled`.
+    /// Cancels the timer: its callback is dropped now, its heap entry stays behind,
+    /// dead, until `purge_cancelled` or the head of the heap reaches it. Returns the
+    /// timer's label, or `None` if it had already fired or been cancelled. asyncio's
+    /// `TimerHandle.cancel` and `_timer_handle_cancelled`.
     pub fn cancel(&mut self, key: TimerKey) -> Option<Label> {
         let timer = self.timers.remove(key)?;
         self.cancelled += 1;
@@ -129,17 +132,19 @@ impl TimerHeap {
     }
 
     // ANCHOR: purge_cancelled
-    /// What `_run_once` does first: if more than 100 entries are scheduled and more than half
-    /// are cancelled, rebuild the heap without the cancelled ones; otherwise pop the cancelled
-    /// ones off the head, so the head is a live timer.
+    /// What `_run_once` does first: if more than 100 entries are scheduled and more
+    /// than half are cancelled, rebuild the heap without the cancelled ones;
+    /// otherwise pop the cancelled ones off the head, so the head is a live timer.
     pub fn purge_cancelled(&mut self) -> Purge {
         let len = self.heap.len();
         if len > MIN_SCHEDULED_TIMER_HANDLES
-            && self.cancelled as f64 / len as f64 > MIN_CANCELLED_TIMER_HANDLES_FRACTION
+            && self.cancelled as f64 / len as f64
+                > MIN_CANCELLED_TIMER_HANDLES_FRACTION
         {
             let timers = &self.timers;
             self.heap
-                .retain(|Reverse(entry)| timers.contains_key(entry.key)); // rebuilds it
+                // rebuilds it
+                .retain(|Reverse(entry)| timers.contains_key(entry.key));
             self.cancelled = 0;
             return Purge::Compacted {
                 removed: len - self.heap.len(),
@@ -159,7 +164,8 @@ impl TimerHeap {
     }
     // ANCHOR_END: purge_cancelled
 
-    /// The deadline at the head of the heap (a live timer, right after `purge_cancelled`).
+    /// The deadline at the head of the heap (a live timer, right after
+    /// `purge_cancelled`).
     pub fn earliest(&self) -> Option<Duration> {
         self.heap.peek().map(|Reverse(entry)| entry.when)
     }
@@ -199,7 +205,8 @@ impl TimerHeap {
         self.cancelled
     }
 
-    /// Removes every timer, returning them so the caller drops them outside any borrow.
+    /// Removes every timer, returning them so the caller drops them outside any
+    /// borrow.
     pub fn drain(&mut self) -> Vec<Timer> {
         self.heap.clear();
         self.cancelled = 0;

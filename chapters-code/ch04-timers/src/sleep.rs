@@ -1,9 +1,10 @@
 //! `sleep` and `wait_for`: futures made of timers.
 //!
 //! asyncio's `sleep(delay)` (`Lib/asyncio/tasks.py`) creates a future, schedules
-//! `loop.call_later(delay, futures._set_result_unless_cancelled, future, result)`, awaits the
-//! future, and cancels the timer in a `finally`. For `delay <= 0` it does not touch the heap
-//! at all: it awaits `__sleep0()`, a bare `yield` that lets the loop run one iteration.
+//! `loop.call_later(delay, futures._set_result_unless_cancelled, future, result)`,
+//! awaits the future, and cancels the timer in a `finally`. For `delay <= 0` it does
+//! not touch the heap at all: it awaits `__sleep0()`, a bare `yield` that lets the
+//! loop run one iteration.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -15,7 +16,8 @@ use std::time::Duration;
 
 use crate::timer_core::{TimerCore, TimerHandle};
 
-/// Why `wait_for` gave no value: the timeout came first. asyncio raises `TimeoutError`.
+/// Why `wait_for` gave no value: the timeout came first. asyncio raises
+/// `TimeoutError`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeoutError {
     /// The timeout that elapsed.
@@ -59,8 +61,9 @@ enum State {
 }
 
 // ANCHOR: sleep
-/// A future that is ready once the loop's time reaches its deadline. The deadline is taken
-/// when it is first polled (when the sleeping code starts to await it), as in asyncio.
+/// A future that is ready once the loop's time reaches its deadline. The deadline is
+/// taken when it is first polled (when the sleeping code starts to await it), as in
+/// asyncio.
 pub struct Sleep {
     timers: Rc<TimerCore>,
     deadline: Deadline,
@@ -89,7 +92,8 @@ impl Future for Sleep {
                 let timer = self.timers.call_at_named("sleep", when, move || {
                     ring.fired.set(true);
                     if let Some(waker) = ring.waker.take() {
-                        waker.wake(); // the task's next step runs in the next iteration
+                        // the task's next step runs in the next iteration
+                        waker.wake();
                     }
                 });
                 self.state = State::Waiting { timer, alarm };
@@ -108,7 +112,8 @@ impl Future for Sleep {
 }
 
 impl Drop for Sleep {
-    /// A sleep dropped before its deadline cancels its timer: asyncio's `finally: h.cancel()`.
+    /// A sleep dropped before its deadline cancels its timer: asyncio's
+    /// `finally: h.cancel()`.
     fn drop(&mut self) {
         if let State::Waiting { timer, .. } = &self.state {
             timer.cancel();
@@ -127,7 +132,8 @@ impl fmt::Debug for Sleep {
 
 impl TimerCore {
     /// A future ready `delay` after it is first polled: `asyncio.sleep(delay)`.
-    /// `sleep(Duration::ZERO)` schedules no timer: it yields for exactly one iteration.
+    /// `sleep(Duration::ZERO)` schedules no timer: it yields for exactly one
+    /// iteration.
     pub fn sleep(self: &Rc<Self>, delay: Duration) -> Sleep {
         Sleep {
             timers: self.clone(),
@@ -136,8 +142,8 @@ impl TimerCore {
         }
     }
 
-    /// A future ready once the loop's time reaches `when` (tokio's `sleep_until`; asyncio
-    /// has `call_at` for callbacks but no coroutine for this).
+    /// A future ready once the loop's time reaches `when` (tokio's `sleep_until`;
+    /// asyncio has `call_at` for callbacks but no coroutine for this).
     pub fn sleep_until(self: &Rc<Self>, when: Duration) -> Sleep {
         Sleep {
             timers: self.clone(),
@@ -147,9 +153,10 @@ impl TimerCore {
     }
 
     // ANCHOR: wait_for
-    /// Runs `fut` for at most `timeout`: `asyncio.wait_for(fut, timeout)`. If `fut` finishes
-    /// first, its output is returned and the timer is cancelled; if the timeout comes first,
-    /// `fut` is dropped (its destructors run) before `TimeoutError` is returned.
+    /// Runs `fut` for at most `timeout`: `asyncio.wait_for(fut, timeout)`. If `fut`
+    /// finishes first, its output is returned and the timer is cancelled; if the
+    /// timeout comes first, `fut` is dropped (its destructors run) before
+    /// `TimeoutError` is returned.
     pub fn wait_for<F: Future>(
         self: &Rc<Self>,
         fut: F,
@@ -167,7 +174,8 @@ impl TimerCore {
                     Poll::Pending => Poll::Pending,
                 }
             })
-            .await // on return, `fut` is dropped here, before the caller sees the error
+            // on return, `fut` is dropped here, before the caller sees the error
+            .await
         }
     }
     // ANCHOR_END: wait_for

@@ -1,10 +1,10 @@
 //! [`TimerCore`]: chapter 3's `Core`, plus a timer heap and a clock.
 //!
-//! It is what callbacks and tasks hold (as `Rc<TimerCore>`) to schedule work, as asyncio code
-//! holds the loop: `call_soon` and `spawn` come from chapter 3's `Core` through `Deref`;
-//! `call_later`, `call_at`, `sleep` and `wait_for` are new. It also has the two steps that
-//! time adds to an iteration, [`TimerCore::poll_timeout`] and [`TimerCore::move_due_timers`],
-//! for this chapter's `run_once` and chapter 5's.
+//! It is what callbacks and tasks hold (as `Rc<TimerCore>`) to schedule work, as
+//! asyncio code holds the loop: `call_soon` and `spawn` come from chapter 3's `Core`
+//! through `Deref`; `call_later`, `call_at`, `sleep` and `wait_for` are new. It also
+//! has the two steps that time adds to an iteration, [`TimerCore::poll_timeout`] and
+//! [`TimerCore::move_due_timers`], for this chapter's `run_once` and chapter 5's.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -46,8 +46,8 @@ pub struct TimerHandle {
 }
 
 impl TimerHandle {
-    /// Cancels the timer: its callback is dropped now and will never run. Returns `false` if
-    /// it had already fired (or been cancelled).
+    /// Cancels the timer: its callback is dropped now and will never run. Returns
+    /// `false` if it had already fired (or been cancelled).
     pub fn cancel(&self) -> bool {
         self.timers
             .upgrade()
@@ -68,8 +68,9 @@ impl TimerHandle {
 }
 
 impl TimerCore {
-    /// A loop state on this thread, with `clock`, recording into `recorder` (chapter 3's
-    /// core records through it too, its events wrapped as [`Event::Loop`]).
+    /// A loop state on this thread, with `clock`, recording into `recorder`
+    /// (chapter 3's core records through it too, its events wrapped as
+    /// [`Event::Loop`]).
     pub fn new(clock: impl Clock + 'static, recorder: Recorder<Event>) -> Rc<Self> {
         Rc::new(Self {
             core: Core::new(recorder.inner()),
@@ -95,8 +96,9 @@ impl TimerCore {
     }
 
     // ANCHOR: call_at
-    /// Runs `callback` once the loop's time reaches `when`: asyncio's `loop.call_at`. Like
-    /// every callback, it runs from the ready queue, in the iteration in which it is due.
+    /// Runs `callback` once the loop's time reaches `when`: asyncio's
+    /// `loop.call_at`. Like every callback, it runs from the ready queue, in the
+    /// iteration in which it is due.
     pub fn call_at(
         self: &Rc<Self>,
         when: Duration,
@@ -106,7 +108,8 @@ impl TimerCore {
     }
 
     /// Runs `callback` `delay` from now: asyncio's `loop.call_later`, which is
-    /// `call_at(self.time() + delay, ...)`. A zero delay still goes through the heap.
+    /// `call_at(self.time() + delay, ...)`. A zero delay still goes through the
+    /// heap.
     pub fn call_later(
         self: &Rc<Self>,
         delay: Duration,
@@ -164,9 +167,10 @@ impl TimerCore {
     }
 
     // ANCHOR: poll_timeout
-    /// How long the next iteration may block waiting for I/O (chapter 5) or time: `Some(0)`
-    /// if anything is ready or a stop is pending, else until the earliest timer, else `None`,
-    /// forever. The first lines of asyncio's `_run_once`, after dropping cancelled timers.
+    /// How long the next iteration may block waiting for I/O (chapter 5) or time:
+    /// `Some(0)` if anything is ready or a stop is pending, else until the earliest
+    /// timer, else `None`, forever. The first lines of asyncio's `_run_once`, after
+    /// dropping cancelled timers.
     pub fn poll_timeout(&self) -> Option<Duration> {
         let purge = self.heap.borrow_mut().purge_cancelled();
         if let Purge::Compacted { removed, kept } = purge {
@@ -180,7 +184,8 @@ impl TimerCore {
     }
     // ANCHOR_END: poll_timeout
 
-    /// Waits `timeout` on the clock: what `selector.select(timeout)` does when no I/O arrives.
+    /// Waits `timeout` on the clock: what `selector.select(timeout)` does when no
+    /// I/O arrives.
     pub fn wait(&self, timeout: Duration) {
         if timeout.is_zero() {
             return;
@@ -194,13 +199,15 @@ impl TimerCore {
     }
 
     // ANCHOR: move_due_timers
-    /// Moves every timer whose deadline has come to the back of the ready queue, earliest
-    /// first (equal deadlines in the order they were scheduled). asyncio: "Handle 'later'
-    /// callbacks that are ready", just before `ntodo = len(self._ready)`.
+    /// Moves every timer whose deadline has come to the back of the ready queue,
+    /// earliest first (equal deadlines in the order they were scheduled). asyncio:
+    /// "Handle 'later' callbacks that are ready", just before
+    /// `ntodo = len(self._ready)`.
     pub fn move_due_timers(&self) {
         let now = self.time();
         loop {
-            let due = self.heap.borrow_mut().pop_due(now); // the heap is not borrowed below
+            // the heap is not borrowed below
+            let due = self.heap.borrow_mut().pop_due(now);
             let Some((when, timer)) = due else { break };
             self.record(|| Event::TimerFired {
                 label: timer.label.to_string(),
@@ -226,18 +233,19 @@ impl TimerCore {
         self.recorder.record(event);
     }
 
-    /// Whether an iteration now could do nothing: chapter 3's core is idle and no timer is
-    /// left to wait for.
+    /// Whether an iteration now could do nothing: chapter 3's core is idle and no
+    /// timer is left to wait for.
     pub fn is_idle(&self) -> bool {
         self.core.is_idle() && self.live_timers() == 0
     }
 
-    /// Closes the loop: chapter 3's core first (every task is dropped, and their sleeps cancel
-    /// their timers), then every timer left, without running anything.
+    /// Closes the loop: chapter 3's core first (every task is dropped, and their
+    /// sleeps cancel their timers), then every timer left, without running anything.
     pub fn close(&self) {
         self.core.close();
         let timers = self.heap.borrow_mut().drain();
-        drop(timers); // outside the borrow: a callback's captures may cancel timers as they go
+        // outside the borrow: a callback's captures may cancel timers as they go
+        drop(timers);
     }
 }
 

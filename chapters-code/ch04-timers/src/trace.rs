@@ -1,8 +1,9 @@
 //! Traces: chapter 3's events, plus what timers and the clock did.
 //!
-//! Chapter 3's `Core` records its own events (iterations, callbacks, polls, wake-ups), the
-//! timer core records timer and clock events, and both write into the loop's one trace: the
-//! core's recorder wraps its events in [`Event::Loop`] on the way, so they land in order.
+//! Chapter 3's `Core` records its own events (iterations, callbacks, polls,
+//! wake-ups), the timer core records timer and clock events, and both write into the
+//! loop's one trace: the core's recorder wraps its events in [`Event::Loop`] on the
+//! way, so they land in order.
 
 use std::time::Duration;
 
@@ -13,7 +14,8 @@ pub use ch03_ready_queue::render_lines;
 /// One thing the loop did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// Something chapter 3's core did: an iteration, a callback, a poll, a wake-up...
+    /// Something chapter 3's core did: an iteration, a callback, a poll, a
+    /// wake-up...
     Loop(ch03_ready_queue::Event),
     /// A timer was scheduled (`call_later`, `call_at`, a sleep, a timeout).
     TimerScheduled {
@@ -99,9 +101,9 @@ impl LoopEvent for Event {
 }
 
 // ANCHOR: render_mermaid
-/// Renders a trace as a mermaid `sequenceDiagram`: the loop, the timer heap, then one
-/// participant per task. Timers are messages to the heap (from the task being polled, if any)
-/// and back to the loop; the clock's jumps are notes across both.
+/// Renders a trace as a mermaid `sequenceDiagram`: the loop, the timer heap, then
+/// one participant per task. Timers are messages to the heap (from the task being
+/// polled, if any) and back to the loop; the clock's jumps are notes across both.
 pub fn render_mermaid(events: &[Event]) -> String {
     let participants = [("L", "loop"), ("H", "timer heap")];
     sequence_diagram(events, &participants, |event, sender| match event {

@@ -1,5 +1,6 @@
-//! The book's sequence diagrams, rendered from real traces. When a scenario changes, run
-//! `UPDATE_EXPECT=1 cargo test -p ch04-timers --test diagrams` and review the diff.
+//! The book's sequence diagrams, rendered from real traces. When a scenario changes,
+//! run `UPDATE_EXPECT=1 cargo test -p ch04-timers --test diagrams` and review the
+//! diff.
 
 mod common;
 
@@ -8,13 +9,15 @@ use expect_test::expect_file;
 #[test]
 fn diagram_two_sleepers() {
     let (lp, _) = common::two_sleepers_scenario();
-    expect_file!["../../../src/generated/ch04-sleepers.mmd"].assert_eq(&lp.trace_mermaid());
+    expect_file!["../../../src/generated/ch04-sleepers.mmd"]
+        .assert_eq(&lp.trace_mermaid());
 }
 
 #[test]
 fn diagram_due_timer_vs_call_soon() {
     let (lp, _) = common::due_timer_vs_call_soon_scenario(false);
-    expect_file!["../../../src/generated/ch04-order.mmd"].assert_eq(&lp.trace_mermaid());
+    expect_file!["../../../src/generated/ch04-order.mmd"]
+        .assert_eq(&lp.trace_mermaid());
 }
 
 #[test]

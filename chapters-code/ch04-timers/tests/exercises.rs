@@ -1,7 +1,7 @@
 //! Tests for the chapter 4 exercises. Run one with `cargo xtask exercise ch04 N`.
 //!
-//! They fail on the stubs (which call `todo!`) and pass on a correct answer. All of them run
-//! on the virtual clock, so the times they check are exact.
+//! They fail on the stubs (which call `todo!`) and pass on a correct answer. All of
+//! them run on the virtual clock, so the times they check are exact.
 
 mod common;
 
@@ -23,7 +23,8 @@ fn stop_at(lp: &EventLoop, when: Duration) {
     lp.call_at(when, move || handle.stop());
 }
 
-// ---- Exercise 1: call_every ---------------------------------------------------------------
+// ---- Exercise 1: call_every
+// ---------------------------------------------------------------
 
 /// A 1 s ticker on `lp` whose callback records the loop's time, then does `work`.
 fn ticking(lp: &EventLoop, work: impl Fn() + 'static) -> (Repeating, Times) {
@@ -36,7 +37,8 @@ fn ticking(lp: &EventLoop, work: impl Fn() + 'static) -> (Repeating, Times) {
     (ticker, ticks)
 }
 
-/// Runs `lp` until 3.5 s with a 1 s ticker doing `work`; returns the times it ticked at.
+/// Runs `lp` until 3.5 s with a 1 s ticker doing `work`; returns the times it ticked
+/// at.
 fn ticks_before_3_5s(lp: &EventLoop, work: impl Fn() + 'static) -> Vec<Duration> {
     let (_ticker, ticks) = ticking(lp, work);
     stop_at(lp, secs(3.5));
@@ -111,7 +113,8 @@ fn ex1_a_callback_may_cancel_its_own_ticker() {
     );
 }
 
-// ---- Exercise 2: race ---------------------------------------------------------------------
+// ---- Exercise 2: race
+// ---------------------------------------------------------------------
 
 #[test]
 fn ex2_the_first_to_finish_wins_and_the_loser_is_dropped() {
@@ -119,7 +122,8 @@ fn ex2_the_first_to_finish_wins_and_the_loser_is_dropped() {
     let (handle, l) = (lp.handle(), log.clone());
     let winner = lp
         .run_until_complete(async move {
-            let (h1, h2, l1, l2) = (handle.clone(), handle.clone(), l.clone(), l.clone());
+            let (h1, h2, l1, l2) =
+                (handle.clone(), handle.clone(), l.clone(), l.clone());
             let slow = async move {
                 let _g = DropGuard(l1, "slow");
                 h1.sleep(secs(2.0)).await;
@@ -169,7 +173,8 @@ fn ex2_race_with_a_sleep_is_a_timeout() {
     assert_eq!(lp.time(), secs(3.0), "the 3 s sleep decides");
 }
 
-// ---- Exercise 3: Debouncer ----------------------------------------------------------------
+// ---- Exercise 3: Debouncer
+// ----------------------------------------------------------------
 
 fn debounced(lp: &EventLoop) -> (Rc<Debouncer>, Times) {
     let fired: Times = Rc::default();

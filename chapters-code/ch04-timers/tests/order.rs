@@ -1,4 +1,5 @@
-//! Where timers sit in one iteration: CPython's order, the notes' order, and the snapshot rule.
+//! Where timers sit in one iteration: CPython's order, the notes' order, and the
+//! snapshot rule.
 
 mod common;
 
@@ -10,8 +11,8 @@ use ch03_ready_queue::Tracing;
 use ch04_timers::{Event, EventLoop, VirtualClock};
 use common::{due_timer_vs_call_soon_scenario, secs};
 
-/// A loop on a virtual clock with a spinner queued: a callback that "takes" 100 ms per run,
-/// then queues itself again with `call_soon`, forever.
+/// A loop on a virtual clock with a spinner queued: a callback that "takes" 100 ms
+/// per run, then queues itself again with `call_soon`, forever.
 fn loop_with_a_spinner(traced: bool) -> EventLoop {
     fn spin(handle: Rc<ch04_timers::TimerCore>, clock: VirtualClock) {
         clock.advance(Duration::from_millis(100));
@@ -61,9 +62,10 @@ fn a_due_timer_is_not_starved_by_a_callback_that_reschedules_itself() {
     assert_eq!(lp.ready_len(), 1, "and the spinner is still going");
 }
 
-/// The other side of the snapshot rule: an iteration that drains the ready queue until it is
-/// empty (a JS-style microtask checkpoint, chapter 3's exercise 3) never gets back to its timers
-/// while a callback keeps re-queueing itself. Bounded at 1,000 runs: unbounded, it would never end.
+/// The other side of the snapshot rule: an iteration that drains the ready queue
+/// until it is empty (a JS-style microtask checkpoint, chapter 3's exercise 3) never
+/// gets back to its timers while a callback keeps re-queueing itself. Bounded at
+/// 1,000 runs: unbounded, it would never end.
 #[test]
 fn a_loop_that_drains_its_ready_queue_never_reaches_a_due_timer() {
     let lp = loop_with_a_spinner(false);

@@ -171,7 +171,8 @@ fn sleep_until_ends_at_an_absolute_time() {
     let (_, end) = run_virtual(|handle| async move {
         handle.sleep(secs(0.5)).await;
         handle.sleep_until(secs(2.0)).await;
-        handle.sleep_until(secs(1.0)).await; // already past: ready after one timer pass
+        // already past: ready after one timer pass
+        handle.sleep_until(secs(1.0)).await;
         handle.time()
     });
     assert_eq!(end, secs(2.0));

@@ -10,14 +10,19 @@ use std::time::Duration;
 use ch03_ready_queue::RunError;
 use ch04_timers::heap::Purge;
 use ch04_timers::{
-    EventLoop, MIN_SCHEDULED_TIMER_HANDLES, MonotonicClock, TimerHeap, TimerKey, heap::Timer,
+    EventLoop, MIN_SCHEDULED_TIMER_HANDLES, MonotonicClock, TimerHeap, TimerKey,
+    heap::Timer,
 };
 use common::{Log, secs};
 
 /// (label, loop time) of each callback, as it ran.
 type Fired = Rc<RefCell<Vec<(&'static str, Duration)>>>;
 
-fn record(lp: &EventLoop, fired: &Fired, label: &'static str) -> impl FnOnce() + 'static {
+fn record(
+    lp: &EventLoop,
+    fired: &Fired,
+    label: &'static str,
+) -> impl FnOnce() + 'static {
     let (fired, handle) = (fired.clone(), lp.handle());
     move || fired.borrow_mut().push((label, handle.time()))
 }
@@ -153,7 +158,8 @@ fn timer(log: &Log, label: &'static str) -> Timer {
     }
 }
 
-/// A heap of `len` timers due at 0, 1, 2… s, with those at the indices in `cancelled` cancelled.
+/// A heap of `len` timers due at 0, 1, 2… s, with those at the indices in
+/// `cancelled` cancelled.
 fn heap_with_cancelled(
     len: u32,
     cancelled: impl SliceIndex<[TimerKey], Output = [TimerKey]>,
@@ -171,7 +177,8 @@ fn heap_with_cancelled(
 
 #[test]
 fn compaction_follows_cpythons_rule() {
-    // 100 entries, 60 cancelled: not more than 100 scheduled, so no rebuild; the head is live.
+    // 100 entries, 60 cancelled: not more than 100 scheduled, so no rebuild; the
+    // head is live.
     let mut heap = heap_with_cancelled(100, 40..);
     assert_eq!(MIN_SCHEDULED_TIMER_HANDLES, 100);
     assert_eq!(heap.purge_cancelled(), Purge::Head(0));
@@ -188,7 +195,8 @@ fn compaction_follows_cpythons_rule() {
     );
     assert_eq!((heap.len(), heap.cancelled()), (80, 0));
 
-    // 200 entries, exactly half cancelled: not *more* than half: only the head is cleaned.
+    // 200 entries, exactly half cancelled: not *more* than half: only the head is
+    // cleaned.
     let mut heap = heap_with_cancelled(200, ..100);
     assert_eq!(heap.purge_cancelled(), Purge::Head(100));
     assert_eq!((heap.len(), heap.live()), (100, 100));
@@ -220,7 +228,8 @@ fn a_million_cancelled_timers_leave_the_heap_at_the_next_iteration() {
     for timer in &timers {
         timer.cancel();
     }
-    // Like CPython: cancelling only marks; the entries wait for the next `_run_once`.
+    // Like CPython: cancelling only marks; the entries wait for the next
+    // `_run_once`.
     assert_eq!((lp.heap_len(), lp.live_timers()), (1_000_000, 0));
     lp.run_once();
     assert_eq!(lp.heap_len(), 0);
@@ -235,7 +244,8 @@ fn a_million_cancelled_timers_leave_the_heap_at_the_next_iteration() {
 fn churning_a_million_timers_keeps_the_heap_bounded() {
     let lp = EventLoop::virtual_time();
     let max_len = Rc::new(Cell::new(0));
-    // Each iteration schedules 1000 timers and cancels them all: a million over the run.
+    // Each iteration schedules 1000 timers and cancels them all: a million over the
+    // run.
     for _ in 0..1000 {
         let handle = lp.handle();
         let max_len = max_len.clone();
@@ -270,13 +280,16 @@ fn dropping_the_loop_drops_its_timers_without_running_them() {
 
 #[test]
 fn the_monotonic_clock_really_waits_for_a_timer() {
-    let lp = EventLoop::with_clock(MonotonicClock::new(), ch03_ready_queue::Tracing::Off);
+    let lp =
+        EventLoop::with_clock(MonotonicClock::new(), ch03_ready_queue::Tracing::Off);
     let handle = lp.handle();
     let fired_at = Rc::new(Cell::new(None));
     let f = fired_at.clone();
-    let timer = lp.call_later(Duration::from_millis(2), move || f.set(Some(handle.time())));
+    let timer =
+        lp.call_later(Duration::from_millis(2), move || f.set(Some(handle.time())));
     lp.run_until_idle();
-    // Not a timing assertion: a timer runs only once the clock has reached its deadline.
+    // Not a timing assertion: a timer runs only once the clock has reached its
+    // deadline.
     assert!(fired_at.get().expect("it fired") >= timer.when());
 }
 

@@ -1,5 +1,5 @@
-//! The chapter's scenarios on tokio with the paused clock: time jumps, as on our virtual
-//! clock, so the times are exact.
+//! The chapter's scenarios on tokio with the paused clock: time jumps, as on our
+//! virtual clock, so the times are exact.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

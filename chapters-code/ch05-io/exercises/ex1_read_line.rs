@@ -1,12 +1,14 @@
 //! Exercise 1: read a stream line by line.
 //!
-//! `LineReader::next_line` returns the next line without its `\n` (as a `String`), `Ok(None)`
-//! when the peer has closed and every line was returned, and an `UnexpectedEof` error if the
-//! peer closed in the middle of a line. Lines may arrive split over many reads, and one read
-//! may bring several lines: keep what you have read but not yet returned in `self.buffer`.
+//! `LineReader::next_line` returns the next line without its `\n` (as a `String`),
+//! `Ok(None)` when the peer has closed and every line was returned, and an
+//! `UnexpectedEof` error if the peer closed in the middle of a line. Lines may
+//! arrive split over many reads, and one read may bring several lines: keep what you
+//! have read but not yet returned in `self.buffer`.
 //!
-//! Hint: look for `b'\n'` in `self.buffer` first (`iter().position`); if there is none,
-//! `self.stream.read(...)` more and append it. `self.buffer.drain(..=i)` takes a line out.
+//! Hint: look for `b'\n'` in `self.buffer` first (`iter().position`); if there is
+//! none, `self.stream.read(...)` more and append it. `self.buffer.drain(..=i)` takes
+//! a line out.
 
 use std::io;
 
@@ -32,6 +34,8 @@ impl LineReader {
 
     /// The next line, without its `\n`; `None` at the end of the stream.
     pub async fn next_line(&mut self) -> io::Result<Option<String>> {
-        todo!("exercise 1: return the next line from self.buffer, reading more as needed")
+        todo!(
+            "exercise 1: return the next line from self.buffer, reading more as needed"
+        )
     }
 }

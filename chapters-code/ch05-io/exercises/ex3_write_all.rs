@@ -1,9 +1,10 @@
 //! Exercise 3: `write_all`, one partial write at a time.
 //!
-//! `stream.write(buf)` writes *some* of `buf`: as much as the kernel's send buffer takes now
-//! (it waits only when it can take nothing). `write_all` must write all of `buf`, in order,
-//! however many writes that takes. If a write returns `Ok(0)`, fail with
-//! `io::ErrorKind::WriteZero` instead of looping forever. Return how many `write` calls it took.
+//! `stream.write(buf)` writes *some* of `buf`: as much as the kernel's send buffer
+//! takes now (it waits only when it can take nothing). `write_all` must write all of
+//! `buf`, in order, however many writes that takes. If a write returns `Ok(0)`, fail
+//! with `io::ErrorKind::WriteZero` instead of looping forever. Return how many
+//! `write` calls it took.
 //!
 //! Hint: a loop, `buf = &buf[n..]` after each write.
 

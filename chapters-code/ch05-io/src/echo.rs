@@ -10,8 +10,9 @@ use crate::io_core::IoCore;
 use crate::net::{TcpListener, TcpStream};
 
 // ANCHOR: echo
-/// Echoes everything `stream` reads back to it, until the peer closes its side; returns how
-/// many bytes went round. asyncio's `handle_echo` from the streams documentation.
+/// Echoes everything `stream` reads back to it, until the peer closes its side;
+/// returns how many bytes went round. asyncio's `handle_echo` from the streams
+/// documentation.
 pub async fn handle_echo(stream: TcpStream) -> io::Result<u64> {
     let mut buf = vec![0; 4096];
     let mut total = 0;
@@ -25,9 +26,10 @@ pub async fn handle_echo(stream: TcpStream) -> io::Result<u64> {
     }
 }
 
-/// Accepts `connections` connections and echoes each in its own task, all on this loop's one
-/// thread. Returns each connection's outcome, in the order they were accepted: one failing
-/// connection is an `Err` in its place and does not stop the others.
+/// Accepts `connections` connections and echoes each in its own task, all on this
+/// loop's one thread. Returns each connection's outcome, in the order they were
+/// accepted: one failing connection is an `Err` in its place and does not stop the
+/// others.
 pub async fn serve_echo(
     io: Rc<IoCore>,
     listener: TcpListener,
@@ -49,8 +51,8 @@ pub async fn serve_echo(
 }
 // ANCHOR_END: echo
 
-/// Connects to `addr`, sends `message`, closes its writing side, and reads until the server
-/// closes: returns what came back.
+/// Connects to `addr`, sends `message`, closes its writing side, and reads until the
+/// server closes: returns what came back.
 pub async fn echo_client(
     io: Rc<IoCore>,
     addr: SocketAddr,

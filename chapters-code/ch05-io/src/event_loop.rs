@@ -12,9 +12,9 @@ use crate::trace::{Event, render_mermaid};
 
 /// A single-threaded event loop with a ready queue, timers and I/O.
 ///
-/// It dereferences to its [`IoCore`] (as an `Rc<IoCore>`), and through it to chapter 4's
-/// `TimerCore` and chapter 3's `Core`. `run_forever` and `run_until_complete` come from
-/// chapter 3's [`Driver`](ch03_ready_queue::Driver).
+/// It dereferences to its [`IoCore`] (as an `Rc<IoCore>`), and through it to
+/// chapter 4's `TimerCore` and chapter 3's `Core`. `run_forever` and
+/// `run_until_complete` come from chapter 3's [`Driver`](ch03_ready_queue::Driver).
 #[derive(Debug)]
 pub struct EventLoop {
     io: Rc<IoCore>,
@@ -24,11 +24,15 @@ pub struct EventLoop {
 impl EventLoop {
     /// A loop on `clock`, recording a trace if `tracing` is on.
     pub fn with_clock(clock: impl Clock + 'static, tracing: Tracing) -> Self {
-        Self::try_with_clock(clock, tracing).expect("create the selector (epoll_create1/kqueue)")
+        Self::try_with_clock(clock, tracing)
+            .expect("create the selector (epoll_create1/kqueue)")
     }
 
     /// [`EventLoop::with_clock`], or the OS's error if it refuses a selector.
-    pub fn try_with_clock(clock: impl Clock + 'static, tracing: Tracing) -> io::Result<Self> {
+    pub fn try_with_clock(
+        clock: impl Clock + 'static,
+        tracing: Tracing,
+    ) -> io::Result<Self> {
         let trace = Trace::when(tracing);
         Ok(Self {
             io: IoCore::new(clock, Recorder::into_trace(trace.as_ref()))?,
@@ -40,8 +44,8 @@ impl EventLoop {
     /// One iteration, in CPython's order (`BaseEventLoop._run_once`).
     pub fn run_once(&self) {
         let lp = &self.io;
-        // 1. How long may we block? 0 if anything is ready (or a stop is pending), else until
-        //    the earliest timer, else no timeout at all.
+        // 1. How long may we block? 0 if anything is ready (or a stop is pending),
+        //    else until the earliest timer, else no timeout at all.
         let timeout = lp.poll_timeout();
         // 2. Wait in the selector; the callbacks of ready fds go to the ready queue.
         lp.poll_io(timeout);

@@ -1,9 +1,9 @@
 //! [`IoCore`]: chapter 4's `TimerCore` plus a [`Selector`].
 //!
-//! It is what tasks hold (as `Rc<IoCore>`) to do I/O, as asyncio code holds the loop:
-//! `call_soon`, `spawn`, `call_later`, `sleep`, `wait_for` come from chapters 3 and 4 through
-//! `Deref`; registering sockets and waiting for them is new, and so is the step that an
-//! iteration adds: [`IoCore::poll_io`].
+//! It is what tasks hold (as `Rc<IoCore>`) to do I/O, as asyncio code holds the
+//! loop: `call_soon`, `spawn`, `call_later`, `sleep`, `wait_for` come from
+//! chapters 3 and 4 through `Deref`; registering sockets and waiting for them is
+//! new, and so is the step that an iteration adds: [`IoCore::poll_io`].
 
 use std::fmt;
 use std::io;
@@ -36,11 +36,15 @@ impl fmt::Debug for IoCore {
 }
 
 impl IoCore {
-    /// A loop state on `clock`, recording into `recorder` (chapters 4 and 3 record through
-    /// it too). On a virtual clock, `select` never blocks for a timeout: it polls the OS
-    /// without waiting and, if nothing is ready, jumps the clock over the timeout (chapter 4's
-    /// `VirtualTimeLoop` oracle does the same to CPython). Fails if the OS refuses a selector.
-    pub fn new(clock: impl Clock + 'static, recorder: Recorder<Event>) -> io::Result<Rc<Self>> {
+    /// A loop state on `clock`, recording into `recorder` (chapters 4 and 3 record
+    /// through it too). On a virtual clock, `select` never blocks for a timeout: it
+    /// polls the OS without waiting and, if nothing is ready, jumps the clock over
+    /// the timeout (chapter 4's `VirtualTimeLoop` oracle does the same to CPython).
+    /// Fails if the OS refuses a selector.
+    pub fn new(
+        clock: impl Clock + 'static,
+        recorder: Recorder<Event>,
+    ) -> io::Result<Rc<Self>> {
         Ok(Rc::new(Self {
             timers: TimerCore::new(clock, recorder.inner()),
             selector: Selector::new()?,
@@ -74,7 +78,8 @@ impl IoCore {
         }
     }
 
-    /// Makes `waker` wait for `key` to be ready for `interest`: `add_reader` / `add_writer`.
+    /// Makes `waker` wait for `key` to be ready for `interest`: `add_reader` /
+    /// `add_writer`.
     pub fn add_waiter(&self, key: FdKey, interest: Interest, waker: &Waker) {
         if self.selector.set_waiter(key, interest, waker) {
             self.record(|| Event::Waiting {
@@ -95,14 +100,16 @@ impl IoCore {
     }
 
     // ANCHOR: poll_io
-    /// Step 2 of an iteration: wait in the selector for at most `timeout`, then put the
-    /// callback of every ready waiter at the back of the ready queue. asyncio's
-    /// `event_list = self._selector.select(timeout)` and `self._process_events(event_list)`,
-    /// which appends each ready fd's reader or writer handle to `self._ready`.
+    /// Step 2 of an iteration: wait in the selector for at most `timeout`, then put
+    /// the callback of every ready waiter at the back of the ready queue. asyncio's
+    /// `event_list = self._selector.select(timeout)` and
+    /// `self._process_events(event_list)`, which appends each ready fd's reader or
+    /// writer handle to `self._ready`.
     pub fn poll_io(&self, timeout: Option<Duration>) {
         self.record(|| Event::SelectCalled { timeout });
         let os_timeout = match timeout {
-            Some(_) if self.timers.is_virtual_time() => Some(Duration::ZERO), // look, do not wait
+            // look, do not wait
+            Some(_) if self.timers.is_virtual_time() => Some(Duration::ZERO),
             timeout => timeout,
         };
         let ready = self
@@ -111,17 +118,20 @@ impl IoCore {
             .unwrap_or_else(|e| panic!("the selector failed: {e}"));
         if ready.is_empty() && self.timers.is_virtual_time() {
             if let Some(timeout) = timeout {
-                self.timers.wait(timeout); // the virtual clock jumps over the timeout
+                // the virtual clock jumps over the timeout
+                self.timers.wait(timeout);
             }
         }
         for fd in ready {
             self.record(|| Event::FdReady {
                 name: fd.name.clone(),
-                readable: fd.reader.is_some(), // what it is ready for that someone waits for:
+                // what it is ready for that someone waits for:
+                readable: fd.reader.is_some(),
                 writable: fd.writer.is_some(), // the same on epoll and kqueue
             });
-            // One more hop than the notes say: the fd's *callback* joins the ready queue;
-            // when it runs, it wakes the task, whose next step runs in the next iteration.
+            // One more hop than the notes say: the fd's *callback* joins the ready
+            // queue; when it runs, it wakes the task, whose next step runs in the
+            // next iteration.
             if let Some(reader) = fd.reader {
                 let label = format!("reader {}", fd.name);
                 self.timers.call_soon_named(label, move || reader.wake());
@@ -149,14 +159,14 @@ impl IoCore {
         self.recorder.record(event);
     }
 
-    /// Whether an iteration now could do nothing: chapter 4's layer is idle (nothing ready,
-    /// no timer) and no task waits for a socket.
+    /// Whether an iteration now could do nothing: chapter 4's layer is idle (nothing
+    /// ready, no timer) and no task waits for a socket.
     pub fn is_idle(&self) -> bool {
         self.timers.is_idle() && self.selector.waiting() == 0
     }
 
-    /// Closes the loop: chapter 4's layer closes (every task, then every timer). Dropping a
-    /// task drops its sockets, which deregister themselves.
+    /// Closes the loop: chapter 4's layer closes (every task, then every timer).
+    /// Dropping a task drops its sockets, which deregister themselves.
     pub fn close(&self) {
         self.timers.close();
     }

@@ -1,9 +1,9 @@
-//! The one idea every I/O future of the loop is built on: try the system call first, and wait
-//! for readiness only after `WouldBlock`.
+//! The one idea every I/O future of the loop is built on: try the system call first,
+//! and wait for readiness only after `WouldBlock`.
 //!
-//! asyncio's `sock_recv` and friends (`Lib/asyncio/selector_events.py`) do the same with a
-//! callback and a future: try `sock.recv`; on `BlockingIOError`, `add_reader` a callback that
-//! retries, and return the future.
+//! asyncio's `sock_recv` and friends (`Lib/asyncio/selector_events.py`) do the same
+//! with a callback and a future: try `sock.recv`; on `BlockingIOError`, `add_reader`
+//! a callback that retries, and return the future.
 
 use std::future::poll_fn;
 use std::io::{self, ErrorKind};
@@ -12,8 +12,8 @@ use std::task::Poll;
 use crate::io_core::IoCore;
 use crate::selector::{FdKey, Interest};
 
-/// Removes a waiter when the operation that left it ends, finished or dropped (cancelled by
-/// `wait_for`, say): no stale waker stays with the selector.
+/// Removes a waiter when the operation that left it ends, finished or dropped
+/// (cancelled by `wait_for`, say): no stale waker stays with the selector.
 struct WaitGuard<'a> {
     io: &'a IoCore,
     key: FdKey,
@@ -27,10 +27,10 @@ impl Drop for WaitGuard<'_> {
 }
 
 // ANCHOR: io_op
-/// Runs `op` until it does not return `WouldBlock`: try the system call; if it would block,
-/// leave this task's waker with the selector and return `Pending`; when the selector reports
-/// the fd ready, the task is woken and the next poll tries again. Works for any fd registered
-/// under `key` (pipes, Unix sockets), not only TCP.
+/// Runs `op` until it does not return `WouldBlock`: try the system call; if it would
+/// block, leave this task's waker with the selector and return `Pending`; when the
+/// selector reports the fd ready, the task is woken and the next poll tries again.
+/// Works for any fd registered under `key` (pipes, Unix sockets), not only TCP.
 pub async fn io_op<R>(
     io: &IoCore,
     key: FdKey,
@@ -45,7 +45,8 @@ pub async fn io_op<R>(
                     io.add_waiter(key, interest, cx.waker());
                     return Poll::Pending;
                 }
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue, // EINTR: try again
+                // EINTR: try again
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 result => return Poll::Ready(result),
             }
         }

@@ -1,10 +1,11 @@
 //! Non-blocking TCP on the loop: [`TcpListener`] and [`TcpStream`].
 //!
-//! Each is a std socket in non-blocking mode, registered with the loop's selector for as long
-//! as it lives. Every operation is a future that *tries the system call first*; only on
-//! `WouldBlock` does it leave its task's waker with the selector and return `Pending`. That is
-//! what asyncio's `sock_recv`, `sock_sendall`, `sock_accept` and `sock_connect` do
-//! (`Lib/asyncio/selector_events.py`), with a waker where they have a callback and a future.
+//! Each is a std socket in non-blocking mode, registered with the loop's selector
+//! for as long as it lives. Every operation is a future that *tries the system call
+//! first*; only on `WouldBlock` does it leave its task's waker with the selector and
+//! return `Pending`. That is what asyncio's `sock_recv`, `sock_sendall`,
+//! `sock_accept` and `sock_connect` do (`Lib/asyncio/selector_events.py`), with a
+//! waker where they have a callback and a future.
 
 use std::cell::Cell;
 use std::io::{self, ErrorKind, Read, Write};
@@ -19,9 +20,10 @@ use crate::io_core::IoCore;
 use crate::io_op::io_op;
 use crate::selector::{FdKey, Interest};
 
-/// The listen backlog: how many finished handshakes the kernel keeps for `accept`. asyncio's
-/// `start_server` defaults to 100; ours is larger so a thousand clients that connect at once
-/// never find the queue full (the kernel caps it at `net.core.somaxconn`).
+/// The listen backlog: how many finished handshakes the kernel keeps for `accept`.
+/// asyncio's `start_server` defaults to 100; ours is larger so a thousand clients
+/// that connect at once never find the queue full (the kernel caps it at
+/// `net.core.somaxconn`).
 pub const BACKLOG: i32 = 1024;
 
 fn socket_for(addr: &SocketAddr) -> io::Result<OwnedFd> {
@@ -45,13 +47,18 @@ pub struct TcpListener {
 }
 
 impl TcpListener {
-    /// Binds and listens on `addr` (use port 0 for any free port), registered as `listener`.
+    /// Binds and listens on `addr` (use port 0 for any free port), registered as
+    /// `listener`.
     pub fn bind(io: &Rc<IoCore>, addr: SocketAddr) -> io::Result<Self> {
         Self::bind_named(io, "listener", addr)
     }
 
     /// [`TcpListener::bind`] with a name for traces.
-    pub fn bind_named(io: &Rc<IoCore>, name: &str, addr: SocketAddr) -> io::Result<Self> {
+    pub fn bind_named(
+        io: &Rc<IoCore>,
+        name: &str,
+        addr: SocketAddr,
+    ) -> io::Result<Self> {
         let fd = socket_for(&addr)?;
         rustix::net::sockopt::set_socket_reuseaddr(&fd, true)?;
         rustix::net::bind(&fd, &addr)?;
@@ -72,12 +79,14 @@ impl TcpListener {
         self.inner.local_addr()
     }
 
-    /// The next connection: asyncio's `sock_accept`. The stream is registered as `conn1`,
-    /// `conn2`, ... in the order the kernel queued the handshakes.
+    /// The next connection: asyncio's `sock_accept`. The stream is registered as
+    /// `conn1`, `conn2`, ... in the order the kernel queued the handshakes.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, peer) =
-            io_op(&self.io, self.key, Interest::Read, || self.inner.accept()).await?;
-        stream.set_nonblocking(true)?; // accepted sockets do not inherit O_NONBLOCK on Linux
+            io_op(&self.io, self.key, Interest::Read, || self.inner.accept())
+                .await?;
+        // accepted sockets do not inherit O_NONBLOCK on Linux
+        stream.set_nonblocking(true)?;
         let n = self.accepted.get() + 1;
         self.accepted.set(n);
         let stream = TcpStream::from_std(&self.io, &format!("conn{n}"), stream)?;
@@ -108,8 +117,8 @@ impl Drop for TcpListener {
     }
 }
 
-/// A connected TCP socket on the loop. Share it between tasks with an `Rc`: one may read while
-/// another writes.
+/// A connected TCP socket on the loop. Share it between tasks with an `Rc`: one may
+/// read while another writes.
 #[derive(Debug)]
 pub struct TcpStream {
     io: Rc<IoCore>,
@@ -125,10 +134,14 @@ impl TcpStream {
     }
 
     // ANCHOR: connect
-    /// [`TcpStream::connect`] with a name for traces. A non-blocking `connect` answers
-    /// `EINPROGRESS`; the socket becomes writable when the handshake is done, and `SO_ERROR`
-    /// then says whether it succeeded.
-    pub async fn connect_named(io: &Rc<IoCore>, name: &str, addr: SocketAddr) -> io::Result<Self> {
+    /// [`TcpStream::connect`] with a name for traces. A non-blocking `connect`
+    /// answers `EINPROGRESS`; the socket becomes writable when the handshake is
+    /// done, and `SO_ERROR` then says whether it succeeded.
+    pub async fn connect_named(
+        io: &Rc<IoCore>,
+        name: &str,
+        addr: SocketAddr,
+    ) -> io::Result<Self> {
         let fd = socket_for(&addr)?;
         match rustix::net::connect(&fd, &addr) {
             Ok(()) | Err(rustix::io::Errno::INPROGRESS) => {}
@@ -140,8 +153,10 @@ impl TcpStream {
                 Ok(_) => Ok(()), // connected
                 Err(e) if e.kind() == ErrorKind::NotConnected => {
                     match rustix::net::sockopt::socket_error(&stream.inner)? {
-                        Ok(()) => Err(ErrorKind::WouldBlock.into()), // still in progress
-                        Err(errno) => Err(errno.into()),             // refused, unreachable...
+                        // still in progress
+                        Ok(()) => Err(ErrorKind::WouldBlock.into()),
+                        // refused, unreachable...
+                        Err(errno) => Err(errno.into()),
                     }
                 }
                 Err(e) => Err(e),
@@ -153,7 +168,11 @@ impl TcpStream {
     // ANCHOR_END: connect
 
     /// Takes over a std stream: sets it non-blocking and registers it as `name`.
-    pub fn from_std(io: &Rc<IoCore>, name: &str, inner: std::net::TcpStream) -> io::Result<Self> {
+    pub fn from_std(
+        io: &Rc<IoCore>,
+        name: &str,
+        inner: std::net::TcpStream,
+    ) -> io::Result<Self> {
         inner.set_nonblocking(true)?;
         let key = io.register(inner.as_fd(), name)?;
         Ok(Self {
@@ -165,8 +184,8 @@ impl TcpStream {
     }
 
     // ANCHOR: read
-    /// Reads what is there, up to `buf.len()` bytes: asyncio's `sock_recv`. `Ok(0)` is the end
-    /// of the stream: the peer closed its side.
+    /// Reads what is there, up to `buf.len()` bytes: asyncio's `sock_recv`. `Ok(0)`
+    /// is the end of the stream: the peer closed its side.
     pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
         io_op(&self.io, self.key, Interest::Read, || {
             (&self.inner).read(buf)
@@ -195,9 +214,9 @@ impl TcpStream {
     }
 
     // ANCHOR: read_exact
-    /// Reads exactly `buf.len()` bytes: asyncio's `StreamReader.readexactly`. If the peer
-    /// closes first, an `UnexpectedEof` error says how far it got (asyncio raises
-    /// `IncompleteReadError` with the partial bytes).
+    /// Reads exactly `buf.len()` bytes: asyncio's `StreamReader.readexactly`. If the
+    /// peer closes first, an `UnexpectedEof` error says how far it got (asyncio
+    /// raises `IncompleteReadError` with the partial bytes).
     pub async fn read_exact(&self, buf: &mut [u8]) -> io::Result<()> {
         let mut filled = 0;
         while filled < buf.len() {
@@ -219,7 +238,8 @@ impl TcpStream {
     }
     // ANCHOR_END: read_exact
 
-    /// Reads until the peer closes, appending to `out`; returns how many bytes were read.
+    /// Reads until the peer closes, appending to `out`; returns how many bytes were
+    /// read.
     pub async fn read_to_end(&self, out: &mut Vec<u8>) -> io::Result<usize> {
         let mut buf = [0; 8192];
         let start = out.len();
@@ -231,15 +251,16 @@ impl TcpStream {
         }
     }
 
-    /// Closes the writing side (sends FIN): the peer's reads return 0 once they have read
-    /// everything. asyncio's `write_eof()`.
+    /// Closes the writing side (sends FIN): the peer's reads return 0 once they have
+    /// read everything. asyncio's `write_eof()`.
     pub fn shutdown_write(&self) -> io::Result<()> {
         self.inner.shutdown(Shutdown::Write)
     }
 
-    /// Closes the connection with a reset (RST) instead of a FIN: `SO_LINGER` of 0, then
-    /// close. The peer's next read fails with `ECONNRESET`. asyncio's `transport.abort()`
-    /// closes without flushing; with `SO_LINGER` 0 a close sends RST.
+    /// Closes the connection with a reset (RST) instead of a FIN: `SO_LINGER` of 0,
+    /// then close. The peer's next read fails with `ECONNRESET`. asyncio's
+    /// `transport.abort()` closes without flushing; with `SO_LINGER` 0 a close sends
+    /// RST.
     pub fn abort(self) -> io::Result<()> {
         rustix::net::sockopt::set_socket_linger(&self.inner, Some(Duration::ZERO))?;
         drop(self);
@@ -269,8 +290,8 @@ impl AsFd for TcpStream {
 }
 
 impl Drop for TcpStream {
-    /// Deregisters, then (as the field drops) closes the socket: a closed socket never stays
-    /// in the selector.
+    /// Deregisters, then (as the field drops) closes the socket: a closed socket
+    /// never stays in the selector.
     fn drop(&mut self) {
         self.io.deregister(self.key);
     }

@@ -1,14 +1,15 @@
 //! The selector: which registered sockets are ready, and who is waiting for them.
 //!
-//! asyncio's loop sits on Python's `selectors` module (`Lib/selectors.py`): `register(fileobj,
-//! events, data)`, `select(timeout)`, `unregister(fileobj)`. Ours sits on [`mio`], which is
-//! epoll on Linux and kqueue on macOS and the BSDs (tokio sits on it too). The selector keeps a
-//! table of registrations; each may have a *reader* and a *writer* waiting, as asyncio's
-//! `add_reader` / `add_writer` keep a callback per direction.
+//! asyncio's loop sits on Python's `selectors` module (`Lib/selectors.py`):
+//! `register(fileobj, events, data)`, `select(timeout)`, `unregister(fileobj)`. Ours
+//! sits on [`mio`], which is epoll on Linux and kqueue on macOS and the BSDs (tokio
+//! sits on it too). The selector keeps a table of registrations; each may have a
+//! *reader* and a *writer* waiting, as asyncio's `add_reader` / `add_writer` keep a
+//! callback per direction.
 //!
-//! A selector is not a queue. It holds no events of its own: `select` asks the kernel which of
-//! the registered file descriptors are ready *now* (or waits until one is, or until the
-//! timeout), and hands back the waiters of the ready ones.
+//! A selector is not a queue. It holds no events of its own: `select` asks the
+//! kernel which of the registered file descriptors are ready *now* (or waits until
+//! one is, or until the timeout), and hands back the waiters of the ready ones.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -27,13 +28,15 @@ use slotmap::{Key as _, KeyData, SlotMap};
 const NOTIFY_TOKEN: Token = Token(usize::MAX);
 
 slotmap::new_key_type! {
-    /// A registration's key: asyncio's `SelectorKey`, reduced to a slot of the table and the
-    /// slot's version (as chapter 3's task keys), so a key kept after `deregister` never
-    /// reaches the socket that reuses the slot. It is also the registration's mio token.
+    /// A registration's key: asyncio's `SelectorKey`, reduced to a slot of the table
+    /// and the slot's version (as chapter 3's task keys), so a key kept after
+    /// `deregister` never reaches the socket that reuses the slot. It is also the
+    /// registration's mio token.
     pub struct FdKey;
 }
 
-/// The mio token for `key`: its slot and version, packed into the `usize` mio carries.
+/// The mio token for `key`: its slot and version, packed into the `usize` mio
+/// carries.
 fn token(key: FdKey) -> Token {
     Token(usize::try_from(key.data().as_ffi()).expect("a 64-bit usize"))
 }
@@ -52,7 +55,8 @@ pub enum Interest {
     Write,
 }
 
-/// A registered file descriptor that the kernel reported ready, with the waiters it wakes.
+/// A registered file descriptor that the kernel reported ready, with the waiters it
+/// wakes.
 #[derive(Debug)]
 pub struct Readiness {
     /// Its key.
@@ -88,12 +92,13 @@ struct Table {
     registrations: SlotMap<FdKey, Registration>,
     by_fd: HashMap<RawFd, FdKey>,
     /// Waiters over all registrations, kept as they come and go: the loop asks every
-    /// iteration whether anyone waits, and the answer must not cost a walk of the table.
+    /// iteration whether anyone waits, and the answer must not cost a walk of the
+    /// table.
     waiting: usize,
 }
 
-/// Wakes a selector blocked in `select` from any thread: `Poller::notify()` in the `polling`
-/// crate, asyncio's self-pipe (`_write_to_self`). Chapter 7 needs it.
+/// Wakes a selector blocked in `select` from any thread: `Poller::notify()` in the
+/// `polling` crate, asyncio's self-pipe (`_write_to_self`). Chapter 7 needs it.
 #[derive(Clone)]
 pub struct Notifier(Arc<mio::Waker>);
 
@@ -104,7 +109,8 @@ impl fmt::Debug for Notifier {
 }
 
 impl Notifier {
-    /// Makes the selector's current (or next) `select` return at once, with no events.
+    /// Makes the selector's current (or next) `select` return at once, with no
+    /// events.
     pub fn notify(&self) -> io::Result<()> {
         self.0.wake()
     }
@@ -139,10 +145,11 @@ impl Selector {
     }
 
     // ANCHOR: register
-    /// Registers `fd` under `name`: one `epoll_ctl(EPOLL_CTL_ADD)` for both directions, kept
-    /// until [`Selector::deregister`]. Refuses an fd that is already registered, as
-    /// `selectors` raises `KeyError: ... is already registered`; epoll itself refuses a
-    /// regular file (`EPERM`), and the error is passed on.
+    /// Registers `fd` under `name`: one `epoll_ctl(EPOLL_CTL_ADD)` for both
+    /// directions, kept until [`Selector::deregister`]. Refuses an fd that is
+    /// already registered, as `selectors` raises
+    /// `KeyError: ... is already registered`; epoll itself refuses a regular file
+    /// (`EPERM`), and the error is passed on.
     pub fn register(&self, fd: BorrowedFd<'_>, name: &str) -> io::Result<FdKey> {
         let raw = fd.as_raw_fd();
         let mut table = self.table.borrow_mut();
@@ -163,13 +170,14 @@ impl Selector {
             writer: None,
         });
         let interest = mio::Interest::READABLE | mio::Interest::WRITABLE;
-        let registered =
-            self.poll
-                .borrow()
-                .registry()
-                .register(&mut SourceFd(&raw), token(key), interest);
+        let registered = self.poll.borrow().registry().register(
+            &mut SourceFd(&raw),
+            token(key),
+            interest,
+        );
         if let Err(error) = registered {
-            table.registrations.remove(key); // the kernel refused it: forget it again
+            // the kernel refused it: forget it again
+            table.registrations.remove(key);
             return Err(error);
         }
         table.by_fd.insert(raw, key);
@@ -177,16 +185,17 @@ impl Selector {
     }
     // ANCHOR_END: register
 
-    /// Removes the registration at `key` (`epoll_ctl(EPOLL_CTL_DEL)`), dropping its waiters.
-    /// Returns its name, or `None` if `key` was not registered.
+    /// Removes the registration at `key` (`epoll_ctl(EPOLL_CTL_DEL)`), dropping its
+    /// waiters. Returns its name, or `None` if `key` was not registered.
     pub fn deregister(&self, key: FdKey) -> Option<String> {
         let mut table = self.table.borrow_mut();
         let registration = table.registrations.remove(key)?;
         table.by_fd.remove(&registration.fd);
         table.waiting -= registration.waiters();
         drop(table);
-        // The fd is still open (its owner deregisters before closing it). If it were closed,
-        // the kernel would have dropped it from the interest list already: nothing to undo.
+        // The fd is still open (its owner deregisters before closing it). If it were
+        // closed, the kernel would have dropped it from the interest list already:
+        // nothing to undo.
         let _ = self
             .poll
             .borrow()
@@ -195,9 +204,9 @@ impl Selector {
         Some(registration.name)
     }
 
-    /// Makes `waker` the waiter for `interest` on `key`, replacing any other (asyncio's
-    /// `add_reader` replaces the previous callback too). Returns `false` if `waker` was
-    /// already the waiter, or `key` is not registered.
+    /// Makes `waker` the waiter for `interest` on `key`, replacing any other
+    /// (asyncio's `add_reader` replaces the previous callback too). Returns `false`
+    /// if `waker` was already the waiter, or `key` is not registered.
     pub fn set_waiter(&self, key: FdKey, interest: Interest, waker: &Waker) -> bool {
         let mut table = self.table.borrow_mut();
         let Some(registration) = table.registrations.get_mut(key) else {
@@ -215,8 +224,8 @@ impl Selector {
         true
     }
 
-    /// Removes the waiter for `interest` on `key` (asyncio's `remove_reader`). Returns
-    /// whether there was one.
+    /// Removes the waiter for `interest` on `key` (asyncio's `remove_reader`).
+    /// Returns whether there was one.
     pub fn clear_waiter(&self, key: FdKey, interest: Interest) -> bool {
         let mut table = self.table.borrow_mut();
         let Some(registration) = table.registrations.get_mut(key) else {
@@ -231,19 +240,23 @@ impl Selector {
     }
 
     // ANCHOR: select
-    /// Waits until a registered fd is ready, a [`Notifier`] fires, or `timeout` passes
-    /// (`None`: no timeout), then returns the ready fds that someone waits for, in key order,
-    /// with their waiters taken out. `epoll_wait`, then a look-up in the table.
+    /// Waits until a registered fd is ready, a [`Notifier`] fires, or `timeout`
+    /// passes (`None`: no timeout), then returns the ready fds that someone waits
+    /// for, in key order, with their waiters taken out. `epoll_wait`, then a look-up
+    /// in the table.
     ///
-    /// mio registers edge-triggered (`EPOLLET`, kqueue's `EV_CLEAR`): the kernel reports a
-    /// change of readiness once, and an fd nobody waits for is simply skipped. That is safe
-    /// because our I/O futures always try the system call first and wait only after
-    /// `WouldBlock`: any readiness that arrives after that is a new edge.
+    /// mio registers edge-triggered (`EPOLLET`, kqueue's `EV_CLEAR`): the kernel
+    /// reports a change of readiness once, and an fd nobody waits for is simply
+    /// skipped. That is safe because our I/O futures always try the system call
+    /// first and wait only after `WouldBlock`: any readiness that arrives after that
+    /// is a new edge.
     pub fn select(&self, timeout: Option<Duration>) -> io::Result<Vec<Readiness>> {
         let mut events = self.events.borrow_mut();
         match self.poll.borrow_mut().poll(&mut events, timeout) {
             Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(Vec::new()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                return Ok(Vec::new());
+            }
             Err(e) => return Err(e),
         }
         let mut table = self.table.borrow_mut();
@@ -257,7 +270,8 @@ impl Selector {
             let Some(registration) = table.registrations.get_mut(key) else {
                 continue; // deregistered meanwhile
             };
-            // An error or a hang-up wakes both sides: their next system call reports it.
+            // An error or a hang-up wakes both sides: their next system call reports
+            // it.
             let failed = event.is_error();
             let readable = event.is_readable() || event.is_read_closed() || failed;
             let writable = event.is_writable() || event.is_write_closed() || failed;
@@ -266,7 +280,8 @@ impl Selector {
             if reader.is_none() && writer.is_none() {
                 continue; // nobody waits: the next read or write will just succeed
             }
-            table.waiting -= usize::from(reader.is_some()) + usize::from(writer.is_some());
+            table.waiting -=
+                usize::from(reader.is_some()) + usize::from(writer.is_some());
             ready.push(Readiness {
                 key,
                 name: registration.name.clone(),
@@ -281,7 +296,8 @@ impl Selector {
     }
     // ANCHOR_END: select
 
-    /// A handle that wakes this selector from another thread. Created once, then shared.
+    /// A handle that wakes this selector from another thread. Created once, then
+    /// shared.
     pub fn notifier(&self) -> io::Result<Notifier> {
         if let Some(notifier) = self.notifier.get() {
             return Ok(notifier.clone());

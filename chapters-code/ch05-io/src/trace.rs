@@ -1,10 +1,9 @@
 //! Traces: chapter 4's events (which wrap chapter 3's), plus what the selector did.
 //!
-//! Every layer writes into the loop's one trace: chapter 4's recorder wraps its events (and
-//! chapter 3's, inside) in [`Event::Timers`] on the way, so they land in the order they
-//! happened.
-//! Traces name sockets by the names they were registered with, never by fd or port, so a
-//! trace of real sockets is the same on every run.
+//! Every layer writes into the loop's one trace: chapter 4's recorder wraps its
+//! events (and chapter 3's, inside) in [`Event::Timers`] on the way, so they land in
+//! the order they happened. Traces name sockets by the names they were registered
+//! with, never by fd or port, so a trace of real sockets is the same on every run.
 
 use std::time::Duration;
 
@@ -16,7 +15,8 @@ use crate::selector::Interest;
 /// One thing the loop did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// Something chapter 4's loop did: timers, the clock, and (inside) chapter 3's events.
+    /// Something chapter 4's loop did: timers, the clock, and (inside) chapter 3's
+    /// events.
     Timers(ch04_timers::Event),
     /// A socket was registered with the selector.
     Registered {
@@ -35,7 +35,8 @@ pub enum Event {
         /// Which direction.
         interest: Interest,
     },
-    /// A waiter went away before the socket was ready: `remove_reader` / `remove_writer`.
+    /// A waiter went away before the socket was ready: `remove_reader` /
+    /// `remove_writer`.
     StoppedWaiting {
         /// The socket's name.
         name: String,
@@ -85,7 +86,9 @@ impl std::fmt::Display for Event {
             Event::Timers(event) => write!(f, "{event}"),
             Event::Registered { name } => write!(f, "register {name}"),
             Event::Deregistered { name } => write!(f, "deregister {name}"),
-            Event::Waiting { name, interest } => write!(f, "add_{} {name}", direction(*interest)),
+            Event::Waiting { name, interest } => {
+                write!(f, "add_{} {name}", direction(*interest))
+            }
             Event::StoppedWaiting { name, interest } => {
                 write!(f, "remove_{} {name}", direction(*interest))
             }
@@ -119,10 +122,11 @@ impl LoopEvent for Event {
 }
 
 // ANCHOR: render_mermaid
-/// Renders a trace as a mermaid `sequenceDiagram`: the loop, the selector, then one participant
-/// per task. A `select` is a message to the selector; what it reports comes back to the loop.
-/// A select's timeout is shown as what it means (`0`, `until the next timer`, `no timeout`),
-/// so that a trace taken on the real clock renders the same on every run.
+/// Renders a trace as a mermaid `sequenceDiagram`: the loop, the selector, then one
+/// participant per task. A `select` is a message to the selector; what it reports
+/// comes back to the loop. A select's timeout is shown as what it means (`0`,
+/// `until the next timer`, `no timeout`), so that a trace taken on the real clock
+/// renders the same on every run.
 pub fn render_mermaid(events: &[Event]) -> String {
     use ch04_timers::Event as T;
     let participants = [("L", "loop"), ("S", "selector")];
@@ -143,7 +147,9 @@ pub fn render_mermaid(events: &[Event]) -> String {
         Event::Timers(T::HeapCompacted { removed, .. }) => {
             format!("Note over L: timer heap compacted, {removed} removed")
         }
-        Event::Registered { name } => format!("{sender}->>S: register {}", mermaid_text(name)),
+        Event::Registered { name } => {
+            format!("{sender}->>S: register {}", mermaid_text(name))
+        }
         Event::Deregistered { name } => {
             format!("{sender}->>S: deregister {}", mermaid_text(name))
         }
@@ -177,8 +183,9 @@ pub fn render_mermaid(events: &[Event]) -> String {
 }
 // ANCHOR_END: render_mermaid
 
-/// The loop calling `select`, drawn with what its timeout means rather than its value, so a
-/// trace on the real clock draws the same on every run; `no_timeout` says what `None` means.
+/// The loop calling `select`, drawn with what its timeout means rather than its
+/// value, so a trace on the real clock draws the same on every run; `no_timeout`
+/// says what `None` means.
 pub fn select_line(timeout: Option<Duration>, no_timeout: &str) -> String {
     let meaning = match timeout {
         Some(t) if t.is_zero() => "0, something is ready",

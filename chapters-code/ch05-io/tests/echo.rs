@@ -5,7 +5,9 @@ mod common;
 use std::rc::Rc;
 use std::thread;
 
-use ch05_io::{EventLoop, TcpListener, TcpStream, echo_client, raise_fd_limit, serve_echo};
+use ch05_io::{
+    EventLoop, TcpListener, TcpStream, echo_client, raise_fd_limit, serve_echo,
+};
 use common::any_port;
 
 /// What client `i` sends: its number, repeated, so that a byte out of place shows.
@@ -48,7 +50,8 @@ fn the_echo_server_serves_1000_connections_on_one_thread() {
         assert!(*back == message(i), "client {i} got other bytes back");
     }
     assert_eq!(served.len(), CLIENTS);
-    let mut sizes: Vec<u64> = served.into_iter().map(|r| r.unwrap().unwrap()).collect();
+    let mut sizes: Vec<u64> =
+        served.into_iter().map(|r| r.unwrap().unwrap()).collect();
     let mut sent: Vec<u64> = (0..CLIENTS).map(|i| message(i).len() as u64).collect();
     sizes.sort_unstable();
     sent.sort_unstable();
@@ -63,9 +66,9 @@ fn the_echo_server_serves_1000_connections_on_one_thread() {
     );
 }
 
-/// Four megabytes through one echo connection: far more than the socket buffers hold, so
-/// writes are partial and both sides wait for the other. One task writes while another
-/// reads the same stream.
+/// Four megabytes through one echo connection: far more than the socket buffers
+/// hold, so writes are partial and both sides wait for the other. One task writes
+/// while another reads the same stream.
 #[test]
 fn four_megabytes_go_round_with_a_reader_and_a_writer_task() {
     let lp = EventLoop::new();

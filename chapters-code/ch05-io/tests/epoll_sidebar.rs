@@ -1,9 +1,10 @@
-//! Under the selector, on Linux: the raw epoll calls, through rustix's safe wrappers. What a
-//! selector does, and the three ways epoll can report readiness: level-triggered (the default,
-//! and what Python's `selectors.EpollSelector` uses), one-shot (`EPOLLONESHOT`: reported once,
-//! then disarmed until `EPOLL_CTL_MOD` re-arms it; the `polling` crate's default), and
-//! edge-triggered (`EPOLLET`: reported when readiness *changes*; what mio, tokio and our
-//! selector use). See epoll(7).
+//! Under the selector, on Linux: the raw epoll calls, through rustix's safe
+//! wrappers. What a selector does, and the three ways epoll can report readiness:
+//! level-triggered (the default, and what Python's `selectors.EpollSelector` uses),
+//! one-shot (`EPOLLONESHOT`: reported once, then disarmed until `EPOLL_CTL_MOD`
+//! re-arms it; the `polling` crate's default), and edge-triggered (`EPOLLET`:
+//! reported when readiness *changes*; what mio, tokio and our selector use). See
+//! epoll(7).
 #![cfg(target_os = "linux")]
 
 use std::io::Write;
@@ -37,26 +38,31 @@ fn raw_epoll_reports_a_socket_with_data() {
 
     writer.write_all(b"ping").unwrap();
     let mut events = Vec::with_capacity(8);
-    epoll::wait(&epfd, spare_capacity(&mut events), None).unwrap(); // blocks until ready
+    // blocks until ready
+    epoll::wait(&epfd, spare_capacity(&mut events), None).unwrap();
     assert_eq!(events.len(), 1);
-    let (data, flags) = (events[0].data, events[0].flags); // copies: the struct is packed
+    // copies: the struct is packed
+    let (data, flags) = (events[0].data, events[0].flags);
     assert_eq!(data.u64(), 7);
     assert!(flags.contains(EventFlags::IN));
 }
 // ANCHOR_END: raw_epoll
 
 // ANCHOR: modes
-/// How many times epoll reports the same unread byte, over three waits, in each mode.
+/// How many times epoll reports the same unread byte, over three waits, in each
+/// mode.
 fn reports(mode: EventFlags) -> [usize; 3] {
     let epfd = epoll::create(CreateFlags::CLOEXEC).unwrap();
     let (mut writer, reader) = UnixStream::pair().unwrap();
-    epoll::add(&epfd, &reader, EventData::new_u64(1), EventFlags::IN | mode).unwrap();
+    epoll::add(&epfd, &reader, EventData::new_u64(1), EventFlags::IN | mode)
+        .unwrap();
     writer.write_all(b"x").unwrap();
     let first = wait_now(&epfd);
     let second = wait_now(&epfd); // the byte is still unread
     if mode.contains(EventFlags::ONESHOT) {
         // Re-arm, as the `polling` crate's `modify` does after every event.
-        epoll::modify(&epfd, &reader, EventData::new_u64(1), EventFlags::IN | mode).unwrap();
+        epoll::modify(&epfd, &reader, EventData::new_u64(1), EventFlags::IN | mode)
+            .unwrap();
     } else {
         writer.write_all(b"y").unwrap(); // new data: a new edge
     }

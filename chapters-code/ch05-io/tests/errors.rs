@@ -1,5 +1,5 @@
-//! Bad input: each is a clear error for its own connection, the loop keeps serving the others,
-//! and nothing stays registered.
+//! Bad input: each is a clear error for its own connection, the loop keeps serving
+//! the others, and nothing stays registered.
 
 mod common;
 
@@ -12,7 +12,8 @@ use common::any_port;
 use test_support::{LIMIT, join_within};
 
 #[test]
-fn a_peer_that_closes_mid_message_is_a_clean_eof_and_read_exact_says_how_far_it_got() {
+fn a_peer_that_closes_mid_message_is_a_clean_eof_and_read_exact_says_how_far_it_got()
+{
     let lp = EventLoop::new();
     let io = lp.handle();
     let listener = TcpListener::bind(&io, any_port()).unwrap();
@@ -23,16 +24,19 @@ fn a_peer_that_closes_mid_message_is_a_clean_eof_and_read_exact_says_how_far_it_
                 let io = io.clone();
                 async move {
                     let stream = TcpStream::connect(&io, addr).await.unwrap();
-                    stream.write_all(&[7; 10]).await.unwrap(); // 10 of the 100 announced
+                    // 10 of the 100 announced
+                    stream.write_all(&[7; 10]).await.unwrap();
                 } // dropped: closed, with a FIN
             });
             let (conn, _) = listener.accept().await.unwrap();
             let mut buf = [0; 100];
             let err = conn.read_exact(&mut buf).await.unwrap_err();
             client.await.unwrap();
-            let first_read = conn.read(&mut buf).await.unwrap(); // and from now on: EOF
+            // and from now on: EOF
+            let first_read = conn.read(&mut buf).await.unwrap();
             // Meanwhile the listener serves another client as usual.
-            let other = io.spawn(echo_client(io.clone(), addr, b"still here".to_vec()));
+            let other =
+                io.spawn(echo_client(io.clone(), addr, b"still here".to_vec()));
             let (next, _) = listener.accept().await.unwrap();
             ch05_io::handle_echo(next).await.unwrap();
             (err, first_read, other.await.unwrap().unwrap())
@@ -67,7 +71,8 @@ fn a_reset_connection_fails_its_handler_only() {
             let rude = TcpStream::connect(&h, addr).await.unwrap();
             rude.write_all(b"hello").await.unwrap();
             let mut buf = [0; 5];
-            rude.read_exact(&mut buf).await.unwrap(); // the server echoed: it is reading again
+            // the server echoed: it is reading again
+            rude.read_exact(&mut buf).await.unwrap();
             rude.abort().unwrap(); // SO_LINGER 0 and close: RST, not FIN
             let later = echo_client(h.clone(), addr, b"third".to_vec())
                 .await
@@ -139,9 +144,9 @@ fn a_cancelled_read_leaves_no_waiter_behind() {
 
 #[test]
 fn connecting_to_a_closed_port_is_refused() {
-    // A socket bound to a port but not listening: a SYN to it is answered with RST. Holding
-    // the port (rather than binding, closing and hoping nobody takes it meanwhile) keeps any
-    // other process from listening there during the test.
+    // A socket bound to a port but not listening: a SYN to it is answered with RST.
+    // Holding the port (rather than binding, closing and hoping nobody takes it
+    // meanwhile) keeps any other process from listening there during the test.
     let unlistened = rustix::net::socket(
         rustix::net::AddressFamily::INET,
         rustix::net::SocketType::STREAM,
@@ -149,8 +154,10 @@ fn connecting_to_a_closed_port_is_refused() {
     )
     .unwrap();
     rustix::net::bind(&unlistened, &any_port()).unwrap();
-    let port =
-        std::net::SocketAddr::try_from(rustix::net::getsockname(&unlistened).unwrap()).unwrap();
+    let port = std::net::SocketAddr::try_from(
+        rustix::net::getsockname(&unlistened).unwrap(),
+    )
+    .unwrap();
     let lp = EventLoop::new();
     let io = lp.handle();
     let err = lp
@@ -165,8 +172,9 @@ fn connecting_to_a_closed_port_is_refused() {
     assert_eq!(lp.registered(), 0);
 }
 
-/// A regular file is always "ready": epoll refuses to watch it (`EPERM`). asyncio reads files
-/// on a thread instead (chapter 7). kqueue on macOS would accept it, so Linux only.
+/// A regular file is always "ready": epoll refuses to watch it (`EPERM`). asyncio
+/// reads files on a thread instead (chapter 7). kqueue on macOS would accept it, so
+/// Linux only.
 #[cfg(target_os = "linux")]
 #[test]
 fn registering_a_regular_file_is_refused_by_epoll() {
@@ -188,8 +196,8 @@ fn the_notifier_wakes_a_blocked_select_from_another_thread() {
         std::thread::sleep(Duration::from_millis(20));
         notifier.notify().unwrap();
     });
-    // Nothing will ever be sent on `conn`: only the notifier can end this before the timeout,
-    // which is only a guard against a notifier that does not work.
+    // Nothing will ever be sent on `conn`: only the notifier can end this before the
+    // timeout, which is only a guard against a notifier that does not work.
     let started = Instant::now();
     let ready = lp.selector().select(Some(LIMIT)).unwrap();
     assert!(
@@ -200,7 +208,8 @@ fn the_notifier_wakes_a_blocked_select_from_another_thread() {
     join_within(poke, LIMIT, "the notifying thread to end").unwrap();
 }
 
-/// `io_op` works for any registered fd: here a Unix socket pair, read through the selector.
+/// `io_op` works for any registered fd: here a Unix socket pair, read through the
+/// selector.
 #[test]
 fn io_op_waits_only_after_would_block_and_works_for_any_fd() {
     use std::io::Read;
@@ -235,8 +244,8 @@ fn io_op_waits_only_after_would_block_and_works_for_any_fd() {
     assert_eq!(lp.registered(), 0);
 }
 
-/// The notes list "pipe, file-descriptor, network events": a real pipe (not a socket) goes
-/// through the same selector and the same `io_op` as a TCP stream.
+/// The notes list "pipe, file-descriptor, network events": a real pipe (not a
+/// socket) goes through the same selector and the same `io_op` as a TCP stream.
 #[cfg(target_os = "linux")]
 #[test]
 fn io_op_works_on_a_real_pipe() {
@@ -250,7 +259,8 @@ fn io_op_works_on_a_real_pipe() {
     let io = lp.handle();
     let task = lp.spawn_named("reader", async move {
         let mut buf = [0; 4];
-        let read = || rustix::io::read(&read_end, &mut buf).map_err(std::io::Error::from);
+        let read =
+            || rustix::io::read(&read_end, &mut buf).map_err(std::io::Error::from);
         let n = io_op(&io, key, Interest::Read, read).await;
         io.deregister(key);
         (n.unwrap(), buf)

@@ -1,7 +1,7 @@
 //! Tests for the chapter 5 exercises. Run one with `cargo xtask exercise ch05 N`.
 //!
-//! They fail on the stubs (which call `todo!`) and pass on a correct answer. They use real
-//! sockets on 127.0.0.1.
+//! They fail on the stubs (which call `todo!`) and pass on a correct answer. They
+//! use real sockets on 127.0.0.1.
 
 mod common;
 
@@ -23,7 +23,8 @@ fn connected() -> (EventLoop, TcpStream, std::net::TcpStream) {
     (lp, stream, client)
 }
 
-// ---- Exercise 1: LineReader ---------------------------------------------------------------
+// ---- Exercise 1: LineReader
+// ---------------------------------------------------------------
 
 fn lines_of(chunks: &[&[u8]]) -> (Vec<String>, std::io::Result<Option<String>>) {
     let (lp, stream, mut client) = connected();
@@ -62,11 +63,13 @@ fn ex1_lines_come_back_one_by_one_then_none() {
 fn ex1_a_peer_that_closes_mid_line_is_an_unexpected_eof() {
     let (lines, end) = lines_of(&[b"whole\nhal"]);
     assert_eq!(lines, ["whole"]);
-    let err = end.expect_err("a half line at EOF must be an error, not a line or None");
+    let err =
+        end.expect_err("a half line at EOF must be an error, not a line or None");
     assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
 }
 
-// ---- Exercise 2: read_timeout -------------------------------------------------------------
+// ---- Exercise 2: read_timeout
+// -------------------------------------------------------------
 
 #[test]
 fn ex2_nothing_to_read_times_out_and_leaves_no_waiter() {
@@ -95,7 +98,8 @@ fn ex2_data_that_is_there_is_read_at_once() {
     let (n, buf) = lp
         .run_until_complete(async move {
             let mut buf = [0; 8];
-            let n = read_timeout(&io, &stream, &mut buf, Duration::from_secs(60)).await;
+            let n =
+                read_timeout(&io, &stream, &mut buf, Duration::from_secs(60)).await;
             (n.expect("data was there: no timeout"), buf)
         })
         .unwrap();
@@ -107,16 +111,18 @@ fn ex2_data_that_is_there_is_read_at_once() {
     );
 }
 
-// ---- Exercise 3: write_all ----------------------------------------------------------------
+// ---- Exercise 3: write_all
+// ----------------------------------------------------------------
 
 #[test]
 fn ex3_four_megabytes_take_many_partial_writes_and_arrive_in_order() {
     let (lp, stream, client) = connected();
     let data: Vec<u8> = (0..4u32 << 20).map(|i| (i % 253) as u8).collect();
     let expected = data.clone();
-    // The reader starts only after the writer's first poll. Until then nobody drains the
-    // socket, so the kernel's buffers (far smaller than 4 MiB) fill up and the first write can
-    // only be partial, however fast the machine: the test never depends on timing.
+    // The reader starts only after the writer's first poll. Until then nobody drains
+    // the socket, so the kernel's buffers (far smaller than 4 MiB) fill up and the
+    // first write can only be partial, however fast the machine: the test never
+    // depends on timing.
     let (go, wait_for_go) = std::sync::mpsc::channel::<()>();
     let reader = std::thread::spawn(move || {
         recv_within(&wait_for_go, LIMIT, "the writer's first poll").unwrap();
@@ -133,7 +139,8 @@ fn ex3_four_megabytes_take_many_partial_writes_and_arrive_in_order() {
             let calls = std::future::poll_fn(|cx| {
                 let poll = writing.as_mut().poll(cx);
                 if let Some(go) = go.take() {
-                    go.send(()).unwrap(); // after the first poll: let the reader drain
+                    // after the first poll: let the reader drain
+                    go.send(()).unwrap();
                 }
                 poll
             })

@@ -78,14 +78,16 @@ fn on_the_real_clock_the_selector_does_not_return_before_the_timer() {
             _ => None,
         })
         .collect();
-    // One select, one iteration: the select waited out what was left of the 50 ms (epoll_wait
-    // never returns early; mio rounds the timeout *up* to whole milliseconds), so the timer was
-    // due when it returned. Had it returned early, iteration 1 would have run nothing and a
-    // second select would have waited out the rest.
+    // One select, one iteration: the select waited out what was left of the 50 ms
+    // (epoll_wait never returns early; mio rounds the timeout *up* to whole
+    // milliseconds), so the timer was due when it returned. Had it returned early,
+    // iteration 1 would have run nothing and a second select would have waited out
+    // the rest.
     assert_eq!(timeouts.len(), 1, "{:#?}", lp.trace_lines());
     assert_eq!(iteration, 1);
-    // What was left of the delay, taken from the heap (0 only if this thread was stalled for
-    // more than 50 ms before the select: then the timer was already due, and still one select).
+    // What was left of the delay, taken from the heap (0 only if this thread was
+    // stalled for more than 50 ms before the select: then the timer was already due,
+    // and still one select).
     let first = timeouts[0].expect("a timer is pending: the select has a timeout");
     assert!(first <= Duration::from_millis(50), "{first:?}");
     assert!(
@@ -94,14 +96,15 @@ fn on_the_real_clock_the_selector_does_not_return_before_the_timer() {
     );
 }
 
-/// Ready fds are handled before due timers, and both before the snapshot is taken: the I/O
-/// callback and the timer run in the same iteration, I/O first; the task it wakes runs in the
-/// next.
+/// Ready fds are handled before due timers, and both before the snapshot is taken:
+/// the I/O callback and the timer run in the same iteration, I/O first; the task it
+/// wakes runs in the next.
 #[test]
 fn io_callbacks_and_due_timers_join_the_same_snapshot_io_first() {
     let lp = EventLoop::virtual_time_traced();
     let (mut client, server) = common::std_pair();
-    let watch = server.try_clone().unwrap(); // to see, from outside, when data has arrived
+    // to see, from outside, when data has arrived
+    let watch = server.try_clone().unwrap();
     let stream = TcpStream::from_std(&lp.handle(), "conn", server).unwrap();
     let log: Log = Rc::default();
     let l = log.clone();

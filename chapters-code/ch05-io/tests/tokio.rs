@@ -1,14 +1,15 @@
-//! The same echo server on tokio: `tokio::net` on a current-thread runtime, which sits on mio
-//! as our selector does.
+//! The same echo server on tokio: `tokio::net` on a current-thread runtime, which
+//! sits on mio as our selector does.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
 #[tokio::test(flavor = "current_thread")]
 async fn tokio_echoes_200_clients_on_one_thread() {
-    // `TcpListener::bind` listens with a backlog of 128 (mio 1.2, like std): 200 clients that
-    // connect before the first accept would overflow it, and the kernel would drop the surplus
-    // SYNs for the clients to send again a second later. Listen as our `BACKLOG` does instead.
+    // `TcpListener::bind` listens with a backlog of 128 (mio 1.2, like std): 200
+    // clients that connect before the first accept would overflow it, and the kernel
+    // would drop the surplus SYNs for the clients to send again a second later.
+    // Listen as our `BACKLOG` does instead.
     let socket = TcpSocket::new_v4().unwrap();
     socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let listener = socket.listen(ch05_io::BACKLOG as u32).unwrap();

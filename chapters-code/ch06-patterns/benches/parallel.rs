@@ -1,17 +1,18 @@
 //! Parallel vs concurrent, measured: N identical CPU jobs run four ways.
 //!
 //! - `one_job`: a single job, called directly (the unit);
-//! - `a_loop_sequential`: all N inside one task on our loop, one after another (the loop is
-//!   blocked throughout);
-//! - `b_loop_to_thread`: N `to_thread` calls gathered on our loop (parallel threads);
-//! - `c_tokio_spawn_blocking`: N `spawn_blocking` on a current-thread tokio runtime (parallel
-//!   threads from tokio's blocking pool);
-//! - `d_tokio_tasks_inline`: N tokio tasks computing inline on a current-thread runtime
-//!   (concurrent, not parallel: one thread takes them in turn).
+//! - `a_loop_sequential`: all N inside one task on our loop, one after another (the
+//!   loop is blocked throughout);
+//! - `b_loop_to_thread`: N `to_thread` calls gathered on our loop (parallel
+//!   threads);
+//! - `c_tokio_spawn_blocking`: N `spawn_blocking` on a current-thread tokio runtime
+//!   (parallel threads from tokio's blocking pool);
+//! - `d_tokio_tasks_inline`: N tokio tasks computing inline on a current-thread
+//!   runtime (concurrent, not parallel: one thread takes them in turn).
 //!
-//! Run with `cargo bench -p ch06-patterns --bench parallel`. This is a measurement, not an
-//! assertion: with `c` cores, `b` and `c` should take about N / min(N, c) jobs' time, `a` and
-//! `d` about N. On one core there is no speed-up at all.
+//! Run with `cargo bench -p ch06-patterns --bench parallel`. This is a measurement,
+//! not an assertion: with `c` cores, `b` and `c` should take about N / min(N, c)
+//! jobs' time, `a` and `d` about N. On one core there is no speed-up at all.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -72,9 +73,9 @@ fn parallel(c: &mut Criterion) {
         b.iter(|| {
             rt.block_on(async {
                 let rounds = black_box(ROUNDS);
-                let jobs = seeds()
-                    .into_iter()
-                    .map(|s| tokio::task::spawn_blocking(move || cpu_job(s, rounds)));
+                let jobs = seeds().into_iter().map(|s| {
+                    tokio::task::spawn_blocking(move || cpu_job(s, rounds))
+                });
                 futures::future::try_join_all(jobs).await.unwrap()
             })
         })
@@ -95,7 +96,8 @@ fn parallel(c: &mut Criterion) {
     group.finish();
 }
 
-// What `criterion_group!` and `criterion_main!` expand to, minus an undocumented public fn.
+// What `criterion_group!` and `criterion_main!` expand to, minus an undocumented
+// public fn.
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     parallel(&mut criterion);

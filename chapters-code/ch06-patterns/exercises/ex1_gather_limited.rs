@@ -1,13 +1,14 @@
 //! Exercise 1: a bounded `gather`.
 //!
-//! `gather_limited(core, n, futures)` runs the futures concurrently, but never more than `n`
-//! of them at once, and returns their outputs in argument order (like `gather`, whatever
-//! the order they finish in). Ten 1 s jobs with `n = 3` take 4 s. Assume no job panics.
+//! `gather_limited(core, n, futures)` runs the futures concurrently, but never more
+//! than `n` of them at once, and returns their outputs in argument order (like
+//! `gather`, whatever the order they finish in). Ten 1 s jobs with `n = 3` take 4 s.
+//! Assume no job panics.
 //!
 //! Hint: this is `asyncio.gather(*(limited(f) for f in fs))` where `limited` does
 //! `async with sem: return await f`. You have `ch06_patterns::Semaphore` and
-//! `ch06_patterns::gather`; wrap each future in an `async move` block that holds a permit
-//! while it awaits the future.
+//! `ch06_patterns::gather`; wrap each future in an `async move` block that holds a
+//! permit while it awaits the future.
 
 use std::future::Future;
 use std::rc::Rc;
@@ -15,7 +16,11 @@ use std::rc::Rc;
 use ch03_ready_queue::Core;
 
 /// Runs `futures` with at most `n` at once; outputs in argument order.
-pub async fn gather_limited<F>(core: &Rc<Core>, n: usize, futures: Vec<F>) -> Vec<F::Output>
+pub async fn gather_limited<F>(
+    core: &Rc<Core>,
+    n: usize,
+    futures: Vec<F>,
+) -> Vec<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,

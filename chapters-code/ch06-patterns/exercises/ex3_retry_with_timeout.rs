@@ -1,13 +1,14 @@
 //! Exercise 3: retry with a timeout.
 //!
-//! `retry_with_timeout(timers, attempts, timeout, make)` calls `make()` for a fresh future
-//! and runs it under `wait_for(..., timeout)`. If it finishes in time, return its output.
-//! If it times out, try again with a new future from `make()`, up to `attempts` attempts in
-//! all (assume `attempts >= 1`); after the last one, return its `TimeoutError`. Each timed-out
-//! attempt must be dropped (cancelled) before the next one starts, as `wait_for` does.
+//! `retry_with_timeout(timers, attempts, timeout, make)` calls `make()` for a fresh
+//! future and runs it under `wait_for(..., timeout)`. If it finishes in time, return
+//! its output. If it times out, try again with a new future from `make()`, up to
+//! `attempts` attempts in all (assume `attempts >= 1`); after the last one, return
+//! its `TimeoutError`. Each timed-out attempt must be dropped (cancelled) before the
+//! next one starts, as `wait_for` does.
 //!
-//! Hint: a `for` loop over `1..=attempts` around `ch06_patterns::wait_for(timers, make(),
-//! timeout).await`; remember the last error.
+//! Hint: a `for` loop over `1..=attempts` around `ch06_patterns::wait_for(timers,
+//! make(), timeout).await`; remember the last error.
 
 use std::future::Future;
 use std::rc::Rc;

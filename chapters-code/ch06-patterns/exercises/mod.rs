@@ -1,4 +1,5 @@
-//! Chapter 6 exercises: the stubs you edit. Check one with `cargo xtask exercise ch06 N`.
+//! Chapter 6 exercises: the stubs you edit. Check one with
+//! `cargo xtask exercise ch06 N`.
 
 pub mod ex1_gather_limited;
 pub mod ex2_first_completed;

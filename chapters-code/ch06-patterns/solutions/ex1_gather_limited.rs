@@ -8,7 +8,11 @@ use ch03_ready_queue::Core;
 use crate::{Semaphore, gather};
 
 /// Runs `futures` with at most `n` at once; outputs in argument order.
-pub async fn gather_limited<F>(core: &Rc<Core>, n: usize, futures: Vec<F>) -> Vec<F::Output>
+pub async fn gather_limited<F>(
+    core: &Rc<Core>,
+    n: usize,
+    futures: Vec<F>,
+) -> Vec<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,

@@ -1,10 +1,10 @@
 //! CPU work for the parallel speed-up benchmark (`benches/parallel.rs`).
 //!
-//! A job that only computes: no I/O, no sleep, nothing to await. On the loop it blocks every
-//! other task for as long as it runs; on a thread it runs in parallel with the loop and with
-//! the other threads, one core each. How much faster that is is a measurement, so it lives in
-//! the benchmark; the tests only check that every way of running the jobs computes the same
-//! thing.
+//! A job that only computes: no I/O, no sleep, nothing to await. On the loop it
+//! blocks every other task for as long as it runs; on a thread it runs in parallel
+//! with the loop and with the other threads, one core each. How much faster that is
+//! is a measurement, so it lives in the benchmark; the tests only check that every
+//! way of running the jobs computes the same thing.
 
 use std::rc::Rc;
 
@@ -13,8 +13,9 @@ use ch03_ready_queue::{Core, JoinError};
 use crate::{gather, to_thread};
 
 // ANCHOR: cpu_job
-/// `rounds` steps of a hash chain (SplitMix64's mixer) from `seed`: deterministic CPU work
-/// whose every step needs the one before, so the compiler can neither skip nor split it.
+/// `rounds` steps of a hash chain (SplitMix64's mixer) from `seed`: deterministic
+/// CPU work whose every step needs the one before, so the compiler can neither skip
+/// nor split it.
 pub fn cpu_job(seed: u64, rounds: u64) -> u64 {
     let mut x = seed;
     for _ in 0..rounds {
@@ -26,14 +27,14 @@ pub fn cpu_job(seed: u64, rounds: u64) -> u64 {
     x
 }
 
-/// The jobs one after another inside the calling task, with no `.await` between them:
-/// sequential, and the loop can run nothing else meanwhile.
+/// The jobs one after another inside the calling task, with no `.await` between
+/// them: sequential, and the loop can run nothing else meanwhile.
 pub async fn cpu_jobs_inline(seeds: Vec<u64>, rounds: u64) -> Vec<u64> {
     seeds.into_iter().map(|s| cpu_job(s, rounds)).collect()
 }
 
-/// Each job in [`to_thread`], all gathered: one thread per job, in parallel with each other
-/// and with the loop.
+/// Each job in [`to_thread`], all gathered: one thread per job, in parallel with
+/// each other and with the loop.
 pub async fn cpu_jobs_to_thread(
     core: &Rc<Core>,
     seeds: Vec<u64>,

@@ -1,5 +1,5 @@
-//! The chapter's two timelines, as functions the tests and the diagrams share: three sleeps
-//! of 1, 2 and 3 s awaited one after another, and the same three gathered.
+//! The chapter's two timelines, as functions the tests and the diagrams share: three
+//! sleeps of 1, 2 and 3 s awaited one after another, and the same three gathered.
 
 use std::time::Duration;
 
@@ -8,8 +8,8 @@ use ch04_timers::{Event, EventLoop, render_mermaid};
 use crate::gather::join_handles;
 
 // ANCHOR: sequential_vs_concurrent
-/// `for d in [1, 2, 3]: await sleep(d)` in one task; returns the traced loop and the time at
-/// which the task finished.
+/// `for d in [1, 2, 3]: await sleep(d)` in one task; returns the traced loop and the
+/// time at which the task finished.
 pub fn sequential_sleeps() -> (EventLoop, Duration) {
     let lp = EventLoop::virtual_time_traced();
     let handle = lp.handle();
@@ -24,8 +24,8 @@ pub fn sequential_sleeps() -> (EventLoop, Duration) {
     (lp, end)
 }
 
-/// `await gather(sleep(1), sleep(2), sleep(3))`: three tasks, one per sleep, all waiting at
-/// once.
+/// `await gather(sleep(1), sleep(2), sleep(3))`: three tasks, one per sleep, all
+/// waiting at once.
 pub fn concurrent_sleeps() -> (EventLoop, Duration) {
     let lp = EventLoop::virtual_time_traced();
     let handle = lp.handle();
@@ -43,9 +43,9 @@ pub fn concurrent_sleeps() -> (EventLoop, Duration) {
 }
 // ANCHOR_END: sequential_vs_concurrent
 
-/// Chapter 4's diagram of a trace, keeping only what a timeline needs: tasks spawned and
-/// polled, timers set and due, and the clock's jumps (iterations, wake-ups and callbacks are
-/// left out to keep it small).
+/// Chapter 4's diagram of a trace, keeping only what a timeline needs: tasks spawned
+/// and polled, timers set and due, and the clock's jumps (iterations, wake-ups and
+/// callbacks are left out to keep it small).
 pub fn timeline_mermaid(events: &[Event]) -> String {
     use ch03_ready_queue::Event as E;
     let kept: Vec<Event> = events

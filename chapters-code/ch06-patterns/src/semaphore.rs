@@ -1,10 +1,11 @@
 //! A semaphore for one loop: at most `n` holders at once.
 //!
-//! asyncio's `Semaphore` (`Lib/asyncio/locks.py`) is a counter, `_value`, and a deque of
-//! waiter futures. `acquire` takes a unit if one is free and nobody is queued, else queues a
-//! future and awaits it; `release` gives the unit to the first waiter (`_wake_up_next`). One
-//! thread, so `Cell` and `RefCell` are enough: no atomics, no lock. (`tokio::sync::Semaphore`
-//! also works on our loop, see the tests; this one is here to show the mechanism.)
+//! asyncio's `Semaphore` (`Lib/asyncio/locks.py`) is a counter, `_value`, and a
+//! deque of waiter futures. `acquire` takes a unit if one is free and nobody is
+//! queued, else queues a future and awaits it; `release` gives the unit to the first
+//! waiter (`_wake_up_next`). One thread, so `Cell` and `RefCell` are enough: no
+//! atomics, no lock. (`tokio::sync::Semaphore` also works on our loop, see the
+//! tests; this one is here to show the mechanism.)
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -56,14 +57,16 @@ impl Semaphore {
         self.inner.permits.get()
     }
 
-    /// Hands a permit back: to the first waiter if there is one, else to the counter.
+    /// Hands a permit back: to the first waiter if there is one, else to the
+    /// counter.
     fn release(&self) {
         let next = self.inner.waiters.borrow_mut().pop_front();
         match next {
             Some(waiter) => {
                 waiter.granted.set(true);
                 if let Some(waker) = waiter.waker.take() {
-                    waker.wake(); // its task runs in the next iteration, permit in hand
+                    // its task runs in the next iteration, permit in hand
+                    waker.wake();
                 }
             }
             None => self.inner.permits.set(self.inner.permits.get() + 1),
@@ -80,11 +83,15 @@ pub struct Acquire {
 impl Future for Acquire {
     type Output = SemaphorePermit;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<SemaphorePermit> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<SemaphorePermit> {
         let sem = self.sem.clone();
         if let Some(waiter) = &self.waiter {
             if waiter.granted.get() {
-                self.waiter = None; // the permit is ours now: Drop must not give it back
+                // the permit is ours now: Drop must not give it back
+                self.waiter = None;
                 return Poll::Ready(SemaphorePermit { sem });
             }
             *waiter.waker.borrow_mut() = Some(cx.waker().clone());
@@ -106,8 +113,8 @@ impl Future for Acquire {
 }
 
 impl Drop for Acquire {
-    /// A waiter dropped (cancelled) leaves the queue; one granted a permit it never took
-    /// passes it on.
+    /// A waiter dropped (cancelled) leaves the queue; one granted a permit it never
+    /// took passes it on.
     fn drop(&mut self) {
         if let Some(waiter) = self.waiter.take() {
             if waiter.granted.get() {

@@ -1,15 +1,17 @@
 //! `to_thread`: a blocking function on another thread, while the loop goes on.
 //!
 //! asyncio's `to_thread(func)` (`Lib/asyncio/threads.py`) is
-//! `loop.run_in_executor(None, functools.partial(ctx.run, func))`: the function runs on a
-//! worker thread of the default `ThreadPoolExecutor`, and the result comes back to the loop
-//! through `call_soon_threadsafe`, which writes a byte to the loop's self-pipe to wake it.
+//! `loop.run_in_executor(None, functools.partial(ctx.run, func))`: the function runs
+//! on a worker thread of the default `ThreadPoolExecutor`, and the result comes back
+//! to the loop through `call_soon_threadsafe`, which writes a byte to the loop's
+//! self-pipe to wake it.
 //!
-//! Our loop cannot be woken from another thread yet (chapter 3's wakers refuse; chapter 7
-//! builds the thread pool and the cross-thread wake-up). So this version is honest but
-//! crude: one new thread per call, and a future that checks `is_finished()` once per loop
-//! iteration, waking itself to be polled again. It shows the point of this chapter, that the
-//! function runs *in parallel* with the loop, and nothing more.
+//! Our loop cannot be woken from another thread yet (chapter 3's wakers refuse;
+//! chapter 7 builds the thread pool and the cross-thread wake-up). So this version
+//! is honest but crude: one new thread per call, and a future that checks
+//! `is_finished()` once per loop iteration, waking itself to be polled again. It
+//! shows the point of this chapter, that the function runs *in parallel* with the
+//! loop, and nothing more.
 
 use std::fmt;
 use std::future::Future;
@@ -18,9 +20,9 @@ use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 
 // ANCHOR: to_thread
-/// `asyncio.to_thread(func)`: a future that runs `func` on a new thread when first polled,
-/// and is ready with its return value once the thread is done. A panic in `func` is resumed
-/// in the awaiting task.
+/// `asyncio.to_thread(func)`: a future that runs `func` on a new thread when first
+/// polled, and is ready with its return value once the thread is done. A panic in
+/// `func` is resumed in the awaiting task.
 pub fn to_thread<F, T>(func: F) -> ToThread<F, T>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -47,7 +49,8 @@ where
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         if let Some(func) = self.func.take() {
-            self.thread = Some(std::thread::spawn(func)); // runs from now on, in parallel
+            // runs from now on, in parallel
+            self.thread = Some(std::thread::spawn(func));
         }
         let thread = self
             .thread
@@ -61,7 +64,8 @@ where
                     .unwrap_or_else(|p| std::panic::resume_unwind(p)),
             );
         }
-        cx.waker().wake_by_ref(); // look again next iteration (chapter 7: a real wake-up)
+        // look again next iteration (chapter 7: a real wake-up)
+        cx.waker().wake_by_ref();
         Poll::Pending
     }
 }

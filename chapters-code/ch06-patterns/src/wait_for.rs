@@ -1,11 +1,12 @@
 //! `wait_for` with CPython's rule for a timeout of zero.
 //!
-//! Chapter 4's `TimerCore::wait_for` races the future against a timer. For `timeout <= 0`
-//! CPython takes another path (`Lib/asyncio/tasks.py`, `wait_for`, 3.11): it wraps the
-//! coroutine in a task, and since a new task is not `done()`, cancels it with
-//! `_cancel_and_wait` before its first step and raises `TimeoutError`. The cancellation is
-//! thrown into the coroutine at its first line: its body never runs. A Rust future can be
-//! dropped unpolled, which is the same thing.
+//! Chapter 4's `TimerCore::wait_for` races the future against a timer. For
+//! `timeout <= 0` CPython takes another path (`Lib/asyncio/tasks.py`, `wait_for`,
+//! 3.11): it wraps the coroutine in a task, and since a new task is not `done()`,
+//! cancels it with `_cancel_and_wait` before its first step and raises
+//! `TimeoutError`. The cancellation is thrown into the coroutine at its first line:
+//! its body never runs. A Rust future can be dropped unpolled, which is the same
+//! thing.
 
 use std::future::Future;
 use std::rc::Rc;
@@ -14,9 +15,9 @@ use std::time::Duration;
 use ch04_timers::{TimeoutError, TimerCore};
 
 // ANCHOR: wait_for
-/// `asyncio.wait_for(fut, timeout)`: `fut`'s output if it finishes within `timeout`, else
-/// `TimeoutError`, with `fut` dropped first. A zero timeout drops `fut` without polling it:
-/// its body never starts, as in CPython.
+/// `asyncio.wait_for(fut, timeout)`: `fut`'s output if it finishes within `timeout`,
+/// else `TimeoutError`, with `fut` dropped first. A zero timeout drops `fut` without
+/// polling it: its body never starts, as in CPython.
 pub fn wait_for<F: Future>(
     timers: &Rc<TimerCore>,
     fut: F,

@@ -1,5 +1,5 @@
-//! Which parts of futures and tokio run on any executor (ours included), and which need
-//! tokio's runtime.
+//! Which parts of futures and tokio run on any executor (ours included), and which
+//! need tokio's runtime.
 
 mod common;
 
@@ -27,9 +27,11 @@ fn futures_combinators_run_on_our_loop() {
                 }
             };
             let all = join_all([sleep_then(2), sleep_then(1)]).await;
-            let first = match select(Box::pin(sleep_then(5)), Box::pin(sleep_then(1))).await {
-                Either::Left((v, _)) | Either::Right((v, _)) => v,
-            };
+            let first =
+                match select(Box::pin(sleep_then(5)), Box::pin(sleep_then(1))).await
+                {
+                    Either::Left((v, _)) | Either::Right((v, _)) => v,
+                };
             let unordered: Vec<u64> = [2, 1]
                 .map(sleep_then)
                 .into_iter()
@@ -73,8 +75,7 @@ fn tokio_sync_channels_run_on_our_loop() {
     assert_eq!(received, [(0, secs(1.0)), (1, secs(1.0)), (2, secs(2.0))]);
 }
 
-const NO_RUNTIME: &str =
-    "there is no reactor running, must be called from the context of a Tokio 1.x runtime";
+const NO_RUNTIME: &str = "there is no reactor running, must be called from the context of a Tokio 1.x runtime";
 
 #[test]
 fn tokio_time_sleep_on_our_loop_panics_it_needs_tokios_runtime() {

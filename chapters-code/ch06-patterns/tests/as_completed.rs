@@ -61,7 +61,8 @@ fn futures_unordered_on_our_loop_yields_in_completion_order() {
                 }
             })
             .collect();
-        pending.collect::<Vec<_>>().await // one task: the futures are polled inside it
+        // one task: the futures are polled inside it
+        pending.collect::<Vec<_>>().await
     });
     assert_eq!(order, [1, 2, 3]);
     assert_eq!(lp.time(), secs(3.0));

@@ -1,5 +1,5 @@
-//! The benchmark's CPU jobs compute the same values however they are run. (How *fast* each
-//! way is, is measured in `benches/parallel.rs`, never asserted here.)
+//! The benchmark's CPU jobs compute the same values however they are run. (How
+//! *fast* each way is, is measured in `benches/parallel.rs`, never asserted here.)
 
 use ch04_timers::EventLoop;
 use ch06_patterns::cpu::{cpu_job, cpu_jobs_inline, cpu_jobs_to_thread};
@@ -29,7 +29,9 @@ fn inline_and_to_thread_compute_the_same_results_in_argument_order() {
 
     let handle = lp.handle();
     let threaded = lp
-        .run_until_complete(async move { cpu_jobs_to_thread(&handle, seeds, ROUNDS).await })
+        .run_until_complete(async move {
+            cpu_jobs_to_thread(&handle, seeds, ROUNDS).await
+        })
         .unwrap()
         .unwrap();
     assert_eq!(threaded, expected);

@@ -1,7 +1,10 @@
 //! The chapter's diagrams, rendered from real traces. When a scenario changes, run
-//! `UPDATE_EXPECT=1 cargo test -p ch06-patterns --test diagrams` and review the diff.
+//! `UPDATE_EXPECT=1 cargo test -p ch06-patterns --test diagrams` and review the
+//! diff.
 
-use ch06_patterns::scenarios::{concurrent_sleeps, sequential_sleeps, timeline_mermaid};
+use ch06_patterns::scenarios::{
+    concurrent_sleeps, sequential_sleeps, timeline_mermaid,
+};
 use expect_test::expect_file;
 
 #[test]
@@ -20,7 +23,8 @@ fn diagram_concurrent_sleeps() {
 
 #[test]
 fn the_timelines_show_the_clock_jumps() {
-    let text = |events: &[ch04_timers::Event]| ch04_timers::render_lines(events).join("\n");
+    let text =
+        |events: &[ch04_timers::Event]| ch04_timers::render_lines(events).join("\n");
     let (lp, _) = sequential_sleeps();
     let sequential = text(&lp.events());
     for jump in ["clock 0s -> 1s", "clock 1s -> 3s", "clock 3s -> 6s"] {

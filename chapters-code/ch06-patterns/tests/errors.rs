@@ -1,5 +1,5 @@
-//! The first error: asyncio's `gather` leaves the other children running; `try_join_all`
-//! drops them.
+//! The first error: asyncio's `gather` leaves the other children running;
+//! `try_join_all` drops them.
 
 mod common;
 
@@ -15,7 +15,8 @@ fn gather_returns_the_first_error_and_does_not_cancel_the_others() {
             if h1.time() == secs(1.0) {
                 panic!("boom at 1 s"); // asyncio: raise
             }
-        }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+        })
+            as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
         let sibling = Box::pin(async move {
             let _guard = DropGuard(l2.clone(), "sibling");
             h2.sleep(secs(3.0)).await;
@@ -77,7 +78,9 @@ fn try_join_all_drops_the_other_futures_at_the_first_error() {
             h1.sleep(secs(1.0)).await;
             Err::<u32, _>("boom at 1 s")
         })
-            as std::pin::Pin<Box<dyn std::future::Future<Output = Result<u32, &str>>>>;
+            as std::pin::Pin<
+                Box<dyn std::future::Future<Output = Result<u32, &str>>>,
+            >;
         let sibling = Box::pin(async move {
             let _guard = DropGuard(l2.clone(), "sibling");
             h2.sleep(secs(3.0)).await;

@@ -1,7 +1,7 @@
 //! Tests for the chapter 6 exercises. Run one with `cargo xtask exercise ch06 N`.
 //!
-//! They fail on the stubs (which call `todo!`) and pass on a correct answer. All of them run
-//! on the virtual clock, so the times they check are exact.
+//! They fail on the stubs (which call `todo!`) and pass on a correct answer. All of
+//! them run on the virtual clock, so the times they check are exact.
 
 mod common;
 
@@ -14,10 +14,11 @@ use ch06_patterns::exercises::ex2_first_completed::first_completed;
 use ch06_patterns::exercises::ex3_retry_with_timeout::retry_with_timeout;
 use common::{DropGuard, Gauge, run_virtual, secs, virtual_loop_with_log};
 
-// ---- Exercise 1: gather_limited -----------------------------------------------------------
+// ---- Exercise 1: gather_limited
+// -----------------------------------------------------------
 
-/// Ten jobs of 1 s (job i returns i; odd ones take 0.5 s) under `gather_limited(n)`; returns
-/// the outputs, the peak and the end time.
+/// Ten jobs of 1 s (job i returns i; odd ones take 0.5 s) under `gather_limited(n)`;
+/// returns the outputs, the peak and the end time.
 fn ten_jobs(n: usize) -> (Vec<usize>, usize, std::time::Duration) {
     let lp = EventLoop::virtual_time();
     let handle = lp.handle();
@@ -72,7 +73,8 @@ fn ex1_concurrent_within_the_limit() {
     assert_eq!(end, secs(7.5), "one at a time: 5 x 1 s + 5 x 0.5 s");
 }
 
-// ---- Exercise 2: first_completed ----------------------------------------------------------
+// ---- Exercise 2: first_completed
+// ----------------------------------------------------------
 
 #[test]
 fn ex2_the_first_to_finish_wins_and_the_others_keep_running() {
@@ -137,7 +139,8 @@ fn ex2_pending_handles_are_in_argument_order_and_usable() {
     assert_eq!(rest, [2, 3], "pending, in argument order, can be awaited");
 }
 
-// ---- Exercise 3: retry_with_timeout -------------------------------------------------------
+// ---- Exercise 3: retry_with_timeout
+// -------------------------------------------------------
 
 #[test]
 fn ex3_retries_until_an_attempt_is_fast_enough() {
@@ -154,7 +157,8 @@ fn ex3_retries_until_an_attempt_is_fast_enough() {
                     let _guard = DropGuard(l.clone(), "attempt");
                     l.borrow_mut()
                         .push(format!("attempt {n} at {:?}", h.time()));
-                    h.sleep(secs(if n < 3 { 10.0 } else { 1.0 })).await; // the third is quick
+                    // the third is quick
+                    h.sleep(secs(if n < 3 { 10.0 } else { 1.0 })).await;
                     n
                 }
             })

@@ -80,10 +80,10 @@ fn a_cancelled_waiter_leaves_the_queue_and_loses_nothing() {
     assert_eq!(sem.available_permits(), 1);
 }
 
-/// The subtle case: `release` has already handed the permit to the first waiter, and that
-/// waiter is cancelled before its task runs to take it. The permit must pass on to the next
-/// waiter, not vanish (CPython 3.11.7's `acquire` does the same in its `except
-/// CancelledError` branch: `_value += 1`, `_wake_up_next()`).
+/// The subtle case: `release` has already handed the permit to the first waiter, and
+/// that waiter is cancelled before its task runs to take it. The permit must pass on
+/// to the next waiter, not vanish (CPython 3.11.7's `acquire` does the same in its
+/// `except CancelledError` branch: `_value += 1`, `_wake_up_next()`).
 #[test]
 fn a_waiter_cancelled_after_being_granted_passes_the_permit_on() {
     let lp = EventLoop::virtual_time();
@@ -125,7 +125,8 @@ fn tokios_semaphore_works_on_our_loop_too() {
         let jobs = (0..6).map(|_| {
             let (h, sem, g) = (handle.clone(), sem.clone(), g.clone());
             async move {
-                let _permit = sem.acquire().await.unwrap(); // only wakers: any executor
+                // only wakers: any executor
+                let _permit = sem.acquire().await.unwrap();
                 let _inside = g.enter();
                 h.sleep(secs(1.0)).await;
             }

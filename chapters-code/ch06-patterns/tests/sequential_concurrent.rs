@@ -1,5 +1,5 @@
-//! `await` in a loop is sequential; `gather` and `spawn` are concurrent; `sleep` yields;
-//! blocking code does not.
+//! `await` in a loop is sequential; `gather` and `spawn` are concurrent; `sleep`
+//! yields; blocking code does not.
 
 mod common;
 
@@ -104,16 +104,21 @@ fn await_spawn_costs_two_iterations_await_directly_costs_none() {
     );
 }
 
-/// Spawns a task A that runs `a(handle, log)`, then a task B that logs when it runs; runs
-/// `lp` until idle and returns the log.
-fn spawn_a_then_b<F>(lp: &EventLoop, a: impl FnOnce(Rc<TimerCore>, Log) -> F) -> Vec<String>
+/// Spawns a task A that runs `a(handle, log)`, then a task B that logs when it runs;
+/// runs `lp` until idle and returns the log.
+fn spawn_a_then_b<F>(
+    lp: &EventLoop,
+    a: impl FnOnce(Rc<TimerCore>, Log) -> F,
+) -> Vec<String>
 where
     F: Future<Output = ()> + 'static,
 {
     let log = Log::default();
     lp.spawn(a(lp.handle(), log.clone()));
     let (h, l) = (lp.handle(), log.clone());
-    lp.spawn(async move { l.borrow_mut().push(format!("B runs at {:?}", h.time())) });
+    lp.spawn(
+        async move { l.borrow_mut().push(format!("B runs at {:?}", h.time())) },
+    );
     lp.run_until_idle();
     log.take()
 }
@@ -130,13 +135,14 @@ fn sleep_yields_while_one_task_sleeps_another_runs() {
 
 #[test]
 fn blocking_code_does_not_yield_the_other_task_waits_for_it() {
-    // "Blocking" on a virtual clock: the task moves time forward without returning to the loop,
-    // as `time.sleep(1)` or a second of CPU work would.
+    // "Blocking" on a virtual clock: the task moves time forward without returning
+    // to the loop, as `time.sleep(1)` or a second of CPU work would.
     let clock = VirtualClock::new();
     let lp = EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
     let log = spawn_a_then_b(&lp, |h, l| async move {
         l.borrow_mut().push(format!("A blocks at {:?}", h.time()));
-        clock.advance(secs(1.0)); // no .await: the loop cannot run anything else meanwhile
+        // no .await: the loop cannot run anything else meanwhile
+        clock.advance(secs(1.0));
         l.borrow_mut().push(format!("A done at {:?}", h.time()));
     });
     assert_eq!(log, ["A blocks at 0ns", "A done at 1s", "B runs at 1s"]);

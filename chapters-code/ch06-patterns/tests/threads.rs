@@ -1,5 +1,5 @@
-//! `to_thread` runs in parallel with the loop. Shown by structure, never by timing: the
-//! thread waits for something only the running loop can do.
+//! `to_thread` runs in parallel with the loop. Shown by structure, never by timing:
+//! the thread waits for something only the running loop can do.
 
 mod common;
 
@@ -26,8 +26,8 @@ fn the_loop_keeps_running_while_to_thread_blocks() {
     let t = ticks.clone();
     let (saw_ticks, thread) = lp
         .run_until_complete(to_thread(move || {
-            // Blocks until the loop has ticked 3 times: only possible if the loop runs
-            // meanwhile, on another thread.
+            // Blocks until the loop has ticked 3 times: only possible if the loop
+            // runs meanwhile, on another thread.
             (
                 wait_until(|| t.load(Ordering::SeqCst) == 3),
                 std::thread::current().id(),

@@ -1,5 +1,5 @@
-//! The chapter's claims on tokio: a current-thread runtime with the paused clock, so that
-//! times are exact, as on our virtual clock.
+//! The chapter's claims on tokio: a current-thread runtime with the paused clock, so
+//! that times are exact, as on our virtual clock.
 
 mod common;
 
@@ -99,7 +99,9 @@ async fn tokio_try_join_all_drops_the_others_at_the_first_error() {
         sleep(Duration::from_secs(1)).await;
         Err::<u32, _>("boom")
     })
-        as std::pin::Pin<Box<dyn std::future::Future<Output = Result<u32, &str>> + Send>>;
+        as std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<u32, &str>> + Send>,
+        >;
     let sibling = Box::pin(async move {
         let _guard = DropGuard(l, "sibling");
         sleep(Duration::from_secs(3)).await;
@@ -156,8 +158,8 @@ async fn tokio_timeout_drops_the_inner_future() {
 
 #[tokio::test(start_paused = true)]
 async fn tokio_timeout_zero_still_polls_the_body_once() {
-    // Unlike CPython's wait_for(coro, 0), tokio's Timeout polls the future before the
-    // deadline: a body that never waits completes.
+    // Unlike CPython's wait_for(coro, 0), tokio's Timeout polls the future before
+    // the deadline: a body that never waits completes.
     let started = Arc::new(AtomicBool::new(false));
     let s = started.clone();
     let result = timeout(Duration::ZERO, async move {
@@ -225,8 +227,9 @@ async fn tokio_spawn_blocking_runs_in_parallel_with_the_runtime() {
         s.store(true, Ordering::SeqCst);
         wait_until(|| t.load(Ordering::SeqCst) >= 3)
     });
-    // The runtime ticks only once the closure is running, so the ticks happen *while* it
-    // blocks; a closure run on this thread when its handle is awaited would never start here.
+    // The runtime ticks only once the closure is running, so the ticks happen
+    // *while* it blocks; a closure run on this thread when its handle is awaited
+    // would never start here.
     let deadline = StdInstant::now() + Duration::from_secs(10);
     while !started.load(Ordering::SeqCst) {
         assert!(StdInstant::now() < deadline, "the closure never started");

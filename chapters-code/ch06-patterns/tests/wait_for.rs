@@ -1,4 +1,5 @@
-//! `wait_for` cancels the inner future on timeout; with a zero timeout it never starts it.
+//! `wait_for` cancels the inner future on timeout; with a zero timeout it never
+//! starts it.
 
 mod common;
 
@@ -46,8 +47,8 @@ fn wait_for_returns_the_value_when_it_is_in_time() {
     assert_eq!(lp.time(), secs(1.0));
 }
 
-/// Runs `wait_for(body, 0)` where the body would finish without ever suspending; returns
-/// whether the body started, and the outcome.
+/// Runs `wait_for(body, 0)` where the body would finish without ever suspending;
+/// returns whether the body started, and the outcome.
 fn zero_timeout(use_chapter_4: bool) -> (bool, Result<u32, TimeoutError>) {
     let lp = EventLoop::virtual_time();
     let handle = lp.handle();
@@ -85,8 +86,8 @@ fn a_zero_timeout_never_starts_the_body_as_in_cpython() {
 
 #[test]
 fn chapter_4s_race_with_a_zero_timer_polls_the_body_once_first() {
-    // The difference this chapter's wait_for exists for: a race polls the future first,
-    // so a body that needs no waiting wins even against a zero timeout (tokio's `timeout`
-    // does the same, see tests/tokio.rs).
+    // The difference this chapter's wait_for exists for: a race polls the future
+    // first, so a body that needs no waiting wins even against a zero timeout
+    // (tokio's `timeout` does the same, see tests/tokio.rs).
     assert_eq!(zero_timeout(true), (true, Ok(5)));
 }

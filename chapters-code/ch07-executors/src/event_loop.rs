@@ -12,13 +12,13 @@ use crate::threaded_core::ThreadedCore;
 use crate::threadsafe::LoopHandle;
 use crate::trace::{Event, render_mermaid};
 
-/// A single-threaded event loop with a ready queue, timers, I/O, and a door for other
-/// threads: `call_soon_threadsafe`, `run_in_executor`, `to_thread`, and task wakers that work
-/// from any thread.
+/// A single-threaded event loop with a ready queue, timers, I/O, and a door for
+/// other threads: `call_soon_threadsafe`, `run_in_executor`, `to_thread`, and task
+/// wakers that work from any thread.
 ///
-/// It dereferences to its [`ThreadedCore`] (as an `Rc<ThreadedCore>`), and through it to
-/// chapters 5, 4 and 3. `run_forever` and `run_until_complete` come from chapter 3's
-/// [`Driver`](ch03_ready_queue::Driver).
+/// It dereferences to its [`ThreadedCore`] (as an `Rc<ThreadedCore>`), and through
+/// it to chapters 5, 4 and 3. `run_forever` and `run_until_complete` come from
+/// chapter 3's [`Driver`](ch03_ready_queue::Driver).
 #[derive(Debug)]
 pub struct EventLoop {
     threaded: Rc<ThreadedCore>,
@@ -28,31 +28,42 @@ pub struct EventLoop {
 impl EventLoop {
     /// A loop on `clock`, recording a trace if `tracing` is on.
     pub fn with_clock(clock: impl Clock + 'static, tracing: Tracing) -> Self {
-        Self::try_with_clock(clock, tracing).expect("create the selector and its notifier")
+        Self::try_with_clock(clock, tracing)
+            .expect("create the selector and its notifier")
     }
 
-    /// [`EventLoop::with_clock`], or the OS's error if it refuses a selector or a notifier.
-    pub fn try_with_clock(clock: impl Clock + 'static, tracing: Tracing) -> io::Result<Self> {
+    /// [`EventLoop::with_clock`], or the OS's error if it refuses a selector or a
+    /// notifier.
+    pub fn try_with_clock(
+        clock: impl Clock + 'static,
+        tracing: Tracing,
+    ) -> io::Result<Self> {
         let trace = Trace::when(tracing);
         Ok(Self {
-            threaded: ThreadedCore::new(clock, Recorder::into_trace(trace.as_ref()))?,
+            threaded: ThreadedCore::new(
+                clock,
+                Recorder::into_trace(trace.as_ref()),
+            )?,
             trace,
         })
     }
 
     // ANCHOR: run_once
-    /// One iteration: chapter 5's, with the inbox drained right after `select` returns.
+    /// One iteration: chapter 5's, with the inbox drained right after `select`
+    /// returns.
     pub fn run_once(&self) {
         let lp = &self.threaded;
-        // 1. How long may we block? As in chapter 5, but not at all if another thread has
-        //    left something in the inbox (in CPython it is in `_ready` already).
+        // 1. How long may we block? As in chapter 5, but not at all if another
+        //    thread has left something in the inbox (in CPython it is in `_ready`
+        //    already).
         let timeout = match lp.inbox_is_empty() {
             true => lp.poll_timeout(),
             false => Some(Duration::ZERO),
         };
-        // 2. Wait in the selector. Another thread's post ends the wait: the self-pipe.
-        let sleeps =
-            timeout.is_none() || (timeout != Some(Duration::ZERO) && !lp.is_virtual_time());
+        // 2. Wait in the selector. Another thread's post ends the wait: the
+        //    self-pipe.
+        let sleeps = timeout.is_none()
+            || (timeout != Some(Duration::ZERO) && !lp.is_virtual_time());
         lp.set_parked(sleeps);
         lp.poll_io(timeout);
         lp.set_parked(false);

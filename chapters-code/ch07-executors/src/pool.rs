@@ -1,11 +1,13 @@
 //! A thread pool: `concurrent.futures.ThreadPoolExecutor`, by hand.
 //!
-//! CPython's `Lib/concurrent/futures/thread.py` keeps a work queue and up to `max_workers`
-//! threads, started lazily by `_adjust_thread_count` when no idle thread is there to take a
-//! new job. `submit(fn)` returns a `concurrent.futures.Future`; a worker runs the job, stores
-//! its result or its exception in that future and runs the future's done-callbacks *on the
-//! worker thread*. `shutdown(wait=True)` lets the queued jobs finish and joins the threads;
-//! `submit` after it raises `RuntimeError('cannot schedule new futures after shutdown')`.
+//! CPython's `Lib/concurrent/futures/thread.py` keeps a work queue and up to
+//! `max_workers` threads, started lazily by `_adjust_thread_count` when no idle
+//! thread is there to take a new job. `submit(fn)` returns a
+//! `concurrent.futures.Future`; a worker runs the job, stores its result or its
+//! exception in that future and runs the future's done-callbacks *on the worker
+//! thread*. `shutdown(wait=True)` lets the queued jobs finish and joins the threads;
+//! `submit` after it raises `RuntimeError('cannot schedule new futures after
+//! shutdown')`.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -64,15 +66,16 @@ struct Completion<T> {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Jobs run outside every lock, so a poisoned lock can only come from our own bug.
+    // Jobs run outside every lock, so a poisoned lock can only come from our own
+    // bug.
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 // ANCHOR: job_handle
-/// A job's result, to come: `concurrent.futures.Future`. `Send + Sync`: any thread may wait
-/// for it, look at it, or add a done-callback.
+/// A job's result, to come: `concurrent.futures.Future`. `Send + Sync`: any thread
+/// may wait for it, look at it, or add a done-callback.
 pub struct JobHandle<T> {
     completion: Arc<Completion<T>>,
 }
@@ -83,9 +86,10 @@ impl<T: Send + 'static> JobHandle<T> {
         lock(&self.completion.state).done
     }
 
-    /// Calls `callback` once the job is done, on the thread that finishes it (a worker), or
-    /// at once on this thread if it is done already: `add_done_callback`, as in
-    /// `concurrent.futures`. It gets no result: it is told *that* the job is done.
+    /// Calls `callback` once the job is done, on the thread that finishes it (a
+    /// worker), or at once on this thread if it is done already:
+    /// `add_done_callback`, as in `concurrent.futures`. It gets no result: it is
+    /// told *that* the job is done.
     pub fn add_done_callback(&self, callback: impl FnOnce() + Send + 'static) {
         let mut state = lock(&self.completion.state);
         if state.done {
@@ -101,8 +105,9 @@ impl<T: Send + 'static> JobHandle<T> {
         lock(&self.completion.state).result.take()
     }
 
-    /// Blocks this thread until the job is done, for at most `timeout`, and takes the result:
-    /// `future.result(timeout)`. `None` if the time ran out (or the result was taken).
+    /// Blocks this thread until the job is done, for at most `timeout`, and takes
+    /// the result: `future.result(timeout)`. `None` if the time ran out (or the
+    /// result was taken).
     pub fn wait_timeout(&self, timeout: Duration) -> Option<Result<T, JobError>> {
         let state = lock(&self.completion.state);
         let (mut state, _) = self
@@ -132,8 +137,8 @@ impl<T> fmt::Debug for JobHandle<T> {
 }
 
 impl<T> Completion<T> {
-    /// Stores the result, wakes blocked waiters, then runs the done-callbacks here, on the
-    /// worker thread (`Future.set_result` → `_invoke_callbacks`).
+    /// Stores the result, wakes blocked waiters, then runs the done-callbacks here,
+    /// on the worker thread (`Future.set_result` → `_invoke_callbacks`).
     fn finish(&self, result: Result<T, JobError>) {
         let callbacks = {
             let mut state = lock(&self.state);
@@ -143,7 +148,8 @@ impl<T> Completion<T> {
         };
         self.finished.notify_all();
         for callback in callbacks {
-            // A failing callback must not take the worker down (CPython logs and goes on).
+            // A failing callback must not take the worker down (CPython logs and
+            // goes on).
             let _ = catch_unwind(AssertUnwindSafe(callback));
         }
     }
@@ -164,9 +170,10 @@ struct PoolShared {
 }
 
 // ANCHOR: pool
-/// A pool of at most `max_workers` threads running submitted jobs in submission order:
-/// `ThreadPoolExecutor`. Threads start lazily, one per submit that finds no idle thread.
-/// Dropping the pool shuts it down and waits (`with ThreadPoolExecutor() as pool:`).
+/// A pool of at most `max_workers` threads running submitted jobs in submission
+/// order: `ThreadPoolExecutor`. Threads start lazily, one per submit that finds no
+/// idle thread. Dropping the pool shuts it down and waits
+/// (`with ThreadPoolExecutor() as pool:`).
 pub struct ThreadPool {
     shared: Arc<PoolShared>,
 }
@@ -175,7 +182,8 @@ impl ThreadPool {
     /// A pool of at most `max_workers` threads, named `pool_0`, `pool_1`, ...
     ///
     /// # Panics
-    /// If `max_workers` is 0 (CPython: `ValueError: max_workers must be greater than 0`).
+    /// If `max_workers` is 0 (CPython: `ValueError: max_workers must be greater than
+    /// 0`).
     pub fn new(max_workers: usize) -> Self {
         Self::with_prefix("pool", max_workers)
     }
@@ -199,9 +207,9 @@ impl ThreadPool {
         }
     }
 
-    /// `ThreadPoolExecutor`'s default size, `min(32, cpus + 4)`, counting the CPUs this process
-    /// may run on (`available_parallelism`, like CPython 3.13's `os.process_cpu_count()`; 3.8 to
-    /// 3.12 count every CPU with `os.cpu_count()`).
+    /// `ThreadPoolExecutor`'s default size, `min(32, cpus + 4)`, counting the CPUs
+    /// this process may run on (`available_parallelism`, like CPython 3.13's
+    /// `os.process_cpu_count()`; 3.8 to 3.12 count every CPU with `os.cpu_count()`).
     pub fn default_size() -> usize {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         (cpus + 4).min(32)
@@ -224,8 +232,9 @@ impl ThreadPool {
         });
         let done = completion.clone();
         let run: Job = Box::new(move || {
-            let result = catch_unwind(AssertUnwindSafe(job))
-                .map_err(|payload| JobError::Panicked(panic_message(payload.as_ref())));
+            let result = catch_unwind(AssertUnwindSafe(job)).map_err(|payload| {
+                JobError::Panicked(panic_message(payload.as_ref()))
+            });
             done.finish(result);
         });
         let mut state = lock(&self.shared.state);
@@ -234,7 +243,9 @@ impl ThreadPool {
         }
         state.queue.push_back(run);
         // _adjust_thread_count: a new thread only if no idle one will take this job.
-        if state.queue.len() > state.idle && state.threads.len() < self.shared.max_workers {
+        if state.queue.len() > state.idle
+            && state.threads.len() < self.shared.max_workers
+        {
             let name = format!("{}_{}", self.shared.prefix, state.threads.len());
             let shared = self.shared.clone();
             let thread = std::thread::Builder::new()
@@ -273,8 +284,8 @@ impl ThreadPool {
     }
 }
 
-/// A worker: take the next job, or wait for one; leave when the pool is shut down and the
-/// queue is empty (CPython's `_worker`).
+/// A worker: take the next job, or wait for one; leave when the pool is shut down
+/// and the queue is empty (CPython's `_worker`).
 fn worker(shared: &PoolShared) {
     loop {
         let job = {

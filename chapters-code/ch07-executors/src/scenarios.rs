@@ -1,4 +1,5 @@
-//! The scenarios the chapter draws and checks, and a guard for waiting on other threads.
+//! The scenarios the chapter draws and checks, and a guard for waiting on other
+//! threads.
 
 use std::sync::mpsc;
 use std::thread;
@@ -7,9 +8,9 @@ use std::time::{Duration, Instant};
 use crate::event_loop::EventLoop;
 use crate::pool::JobError;
 
-/// Waits until `cond` holds, for at most 10 s; `false` if it never did. A guard against
-/// hanging when a claim is false, never a timing assertion: on success it returns as soon as
-/// `cond` holds.
+/// Waits until `cond` holds, for at most 10 s; `false` if it never did. A guard
+/// against hanging when a claim is false, never a timing assertion: on success it
+/// returns as soon as `cond` holds.
 pub fn wait_until(cond: impl Fn() -> bool) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !cond() {
@@ -28,15 +29,17 @@ pub struct RoundTrip {
     pub lp: EventLoop,
     /// What the awaiting task got.
     pub output: Result<u32, JobError>,
-    /// The helper thread saw the loop asleep in `select` before it let the job finish.
+    /// The helper thread saw the loop asleep in `select` before it let the job
+    /// finish.
     pub saw_loop_parked: bool,
 }
 
 // ANCHOR: round_trip
-/// One `to_thread` round trip, in an order that is the same on every run: the task sends the
-/// job to the default pool and waits; the job waits at a gate that a helper thread opens only
-/// once the loop sleeps in `select`; the job's result comes back as a `set_result` callback
-/// through the inbox, which wakes the loop, and the task is polled again.
+/// One `to_thread` round trip, in an order that is the same on every run: the task
+/// sends the job to the default pool and waits; the job waits at a gate that a
+/// helper thread opens only once the loop sleeps in `select`; the job's result comes
+/// back as a `set_result` callback through the inbox, which wakes the loop, and the
+/// task is polled again.
 pub fn to_thread_round_trip() -> RoundTrip {
     let lp = EventLoop::traced();
     let core = lp.handle();

@@ -1,5 +1,6 @@
-//! [`ThreadedCore`]: chapter 5's `IoCore` plus an inbox that other threads may write to, a
-//! default thread pool, and the futures that bring a pool's results back to the loop.
+//! [`ThreadedCore`]: chapter 5's `IoCore` plus an inbox that other threads may write
+//! to, a default thread pool, and the futures that bring a pool's results back to
+//! the loop.
 
 use std::cell::{Cell, OnceCell};
 use std::fmt;
@@ -20,8 +21,9 @@ use crate::pool::{JobError, JobHandle, SubmitError, ThreadPool};
 use crate::threadsafe::{Item, LoopHandle, Shared};
 use crate::trace::Event;
 
-/// A loop's state that other threads can reach: chapter 5's [`IoCore`], an inbox, and the
-/// default executor. Tasks hold it as `Rc<ThreadedCore>`; other threads hold a [`LoopHandle`].
+/// A loop's state that other threads can reach: chapter 5's [`IoCore`], an inbox,
+/// and the default executor. Tasks hold it as `Rc<ThreadedCore>`; other threads hold
+/// a [`LoopHandle`].
 pub struct ThreadedCore {
     io: Rc<IoCore>,
     shared: Arc<Shared>,
@@ -40,13 +42,18 @@ impl fmt::Debug for ThreadedCore {
 
 impl ThreadedCore {
     // ANCHOR: new
-    /// A loop state on `clock` (see chapter 5's `IoCore::new`), recording into `recorder`,
-    /// with its inbox, and chapter 3's remote-wake hook installed: a task's waker woken on
-    /// another thread leaves the task's key in the inbox and wakes the selector.
-    pub fn new(clock: impl Clock + 'static, recorder: Recorder<Event>) -> io::Result<Rc<Self>> {
+    /// A loop state on `clock` (see chapter 5's `IoCore::new`), recording into
+    /// `recorder`, with its inbox, and chapter 3's remote-wake hook installed: a
+    /// task's waker woken on another thread leaves the task's key in the inbox and
+    /// wakes the selector.
+    pub fn new(
+        clock: impl Clock + 'static,
+        recorder: Recorder<Event>,
+    ) -> io::Result<Rc<Self>> {
         let io = IoCore::new(clock, recorder.inner())?;
         let shared = Shared::new(io.notifier()?);
-        let inbox = Arc::downgrade(&shared); // weak: the hook must not keep a dead loop alive
+        // weak: the hook must not keep a dead loop alive
+        let inbox = Arc::downgrade(&shared);
         io.set_remote_wake(Box::new(move |key| {
             if let Some(shared) = inbox.upgrade() {
                 let _ = shared.post(Item::Wake(key));
@@ -74,12 +81,14 @@ impl ThreadedCore {
         }
     }
 
-    /// Whether another thread has left something in the inbox that the loop has not taken.
+    /// Whether another thread has left something in the inbox that the loop has not
+    /// taken.
     pub fn inbox_is_empty(&self) -> bool {
         self.shared.is_empty()
     }
 
-    /// Whether a [`LoopHandle`] exists outside the loop (another thread may still post).
+    /// Whether a [`LoopHandle`] exists outside the loop (another thread may still
+    /// post).
     pub fn has_threadsafe_handles(&self) -> bool {
         Arc::strong_count(&self.shared) > 1
     }
@@ -89,9 +98,10 @@ impl ThreadedCore {
     }
 
     // ANCHOR: drain_inbox
-    /// The step this chapter adds to an iteration: move what other threads left in the inbox
-    /// to the back of the ready queue, in the order they left it. Callbacks join the queue;
-    /// a task woken from another thread has its next step queued; a stop request stops.
+    /// The step this chapter adds to an iteration: move what other threads left in
+    /// the inbox to the back of the ready queue, in the order they left it.
+    /// Callbacks join the queue; a task woken from another thread has its next step
+    /// queued; a stop request stops.
     pub fn drain_inbox(&self) -> usize {
         let items = self.shared.take_all();
         let count = items.len();
@@ -122,12 +132,13 @@ impl ThreadedCore {
     // ANCHOR_END: drain_inbox
 
     // ANCHOR: run_in_executor
-    /// Runs `func` on `pool` and returns a future that the *loop* resolves, on its own thread:
-    /// `loop.run_in_executor(pool, func)`. The job is submitted now, not when the future is
-    /// first polled (CPython calls `executor.submit` inside `run_in_executor`). When it ends,
-    /// the worker thread does not touch the future: it posts `set_result` with
-    /// `call_soon_threadsafe` (`futures._chain_future` → `_call_set_state`), and that
-    /// callback, on the loop's thread, marks the future done and wakes the awaiting task.
+    /// Runs `func` on `pool` and returns a future that the *loop* resolves, on its
+    /// own thread: `loop.run_in_executor(pool, func)`. The job is submitted now, not
+    /// when the future is first polled (CPython calls `executor.submit` inside
+    /// `run_in_executor`). When it ends, the worker thread does not touch the
+    /// future: it posts `set_result` with `call_soon_threadsafe`
+    /// (`futures._chain_future` → `_call_set_state`), and that callback, on the
+    /// loop's thread, marks the future done and wakes the awaiting task.
     pub fn run_in_executor<F, T>(
         &self,
         pool: &ThreadPool,
@@ -146,16 +157,19 @@ impl ThreadedCore {
         let (to_loop, d) = (self.threadsafe(), delivered.clone());
         job.add_done_callback(move || {
             // On the worker thread. A closed loop has nobody left to tell.
-            let _ = to_loop.call_soon_threadsafe_named(format!("set_result job-{number}"), {
-                move || d.deliver() // on the loop's thread
-            });
+            let _ = to_loop.call_soon_threadsafe_named(
+                format!("set_result job-{number}"),
+                {
+                    move || d.deliver() // on the loop's thread
+                },
+            );
         });
         Ok(ExecutorFuture { job, delivered })
     }
 
     /// Runs `func` on the loop's default pool: `asyncio.to_thread(func)`, which is
-    /// `loop.run_in_executor(None, func)` (plus a copy of the contextvars; Rust has no
-    /// equivalent to copy).
+    /// `loop.run_in_executor(None, func)` (plus a copy of the contextvars; Rust has
+    /// no equivalent to copy).
     pub fn to_thread<F, T>(&self, func: F) -> ExecutorFuture<T>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -169,8 +183,9 @@ impl ThreadedCore {
     /// The default executor, started on first use: `ThreadPoolExecutor(
     /// thread_name_prefix='asyncio')` with asyncio's default size.
     pub fn default_pool(&self) -> &ThreadPool {
-        self.default_pool
-            .get_or_init(|| ThreadPool::with_prefix("asyncio", ThreadPool::default_size()))
+        self.default_pool.get_or_init(|| {
+            ThreadPool::with_prefix("asyncio", ThreadPool::default_size())
+        })
     }
 
     /// Records `event` if this loop traces.
@@ -178,10 +193,11 @@ impl ThreadedCore {
         self.recorder.record(event);
     }
 
-    /// Whether nothing at all can happen: chapter 5's layer is idle (nothing ready, no timer,
-    /// no socket waited for), the inbox is empty, no task is alive (another thread may wake
-    /// it) and no [`LoopHandle`] is held outside (another thread may post). Every part costs
-    /// O(1): the loop asks before every iteration.
+    /// Whether nothing at all can happen: chapter 5's layer is idle (nothing ready,
+    /// no timer, no socket waited for), the inbox is empty, no task is alive
+    /// (another thread may wake it) and no [`LoopHandle`] is held outside (another
+    /// thread may post). Every part costs O(1): the loop asks before every
+    /// iteration.
     pub fn is_idle(&self) -> bool {
         self.io.is_idle()
             && self.inbox_is_empty()
@@ -189,9 +205,9 @@ impl ThreadedCore {
             && !self.has_threadsafe_handles()
     }
 
-    /// Closes the loop: chapter 5's layer (every task, then every timer), then the inbox
-    /// (`call_soon_threadsafe` now fails), then the default pool, waiting for its jobs
-    /// (asyncio.run's `shutdown_default_executor`).
+    /// Closes the loop: chapter 5's layer (every task, then every timer), then the
+    /// inbox (`call_soon_threadsafe` now fails), then the default pool, waiting for
+    /// its jobs (asyncio.run's `shutdown_default_executor`).
     pub fn close(&self) {
         self.io.close();
         self.shared.close();
@@ -217,8 +233,8 @@ struct Delivered {
 }
 
 impl Delivered {
-    /// `_set_state(destination, source)`, on the loop's thread: done, and wake the waiter
-    /// (a same-thread wake: chapter 3's waker queues the task's next step).
+    /// `_set_state(destination, source)`, on the loop's thread: done, and wake the
+    /// waiter (a same-thread wake: chapter 3's waker queues the task's next step).
     fn deliver(&self) {
         self.done.store(true, Ordering::Release);
         let waker = self
@@ -233,10 +249,10 @@ impl Delivered {
 }
 
 // ANCHOR: executor_future
-/// The future [`ThreadedCore::run_in_executor`] and [`ThreadedCore::to_thread`] return: the
-/// job's result, once the loop has been told. A panic in the job arrives as
-/// [`JobError::Panicked`] with its message. Polling it never looks at the job itself, so
-/// nothing polls in a loop: the task sleeps until `set_result` runs.
+/// The future [`ThreadedCore::run_in_executor`] and [`ThreadedCore::to_thread`]
+/// return: the job's result, once the loop has been told. A panic in the job arrives
+/// as [`JobError::Panicked`] with its message. Polling it never looks at the job
+/// itself, so nothing polls in a loop: the task sleeps until `set_result` runs.
 pub struct ExecutorFuture<T> {
     job: JobHandle<T>,
     delivered: Arc<Delivered>,

@@ -1,15 +1,16 @@
 //! `call_soon_threadsafe`: how another thread hands work to the loop.
 //!
-//! CPython (`Lib/asyncio/base_events.py`): `call_soon_threadsafe(callback)` appends a handle to
-//! the *same* `self._ready` deque that `call_soon` uses (a deque's append is atomic under the
-//! GIL), then calls `self._write_to_self()`, which writes one byte to the loop's self-pipe so
-//! that a `select` blocked with no timeout returns. There is no separate "executor callback
-//! queue".
+//! CPython (`Lib/asyncio/base_events.py`): `call_soon_threadsafe(callback)` appends
+//! a handle to the *same* `self._ready` deque that `call_soon` uses (a deque's
+//! append is atomic under the GIL), then calls `self._write_to_self()`, which writes
+//! one byte to the loop's self-pipe so that a `select` blocked with no timeout
+//! returns. There is no separate "executor callback queue".
 //!
-//! Our ready queue lives in a `RefCell` and may only be touched on the loop's thread, so other
-//! threads leave their work in an *inbox* behind a mutex; the loop moves it into the ready
-//! queue once per iteration, right after `select` returns. Chapter 5's [`Notifier`] plays the
-//! self-pipe. A task's waker woken on another thread goes through the same inbox.
+//! Our ready queue lives in a `RefCell` and may only be touched on the loop's
+//! thread, so other threads leave their work in an *inbox* behind a mutex; the loop
+//! moves it into the ready queue once per iteration, right after `select` returns.
+//! Chapter 5's [`Notifier`] plays the self-pipe. A task's waker woken on another
+//! thread goes through the same inbox.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -56,15 +57,16 @@ impl Shared {
     }
 
     // ANCHOR: post
-    /// Leaves `item` in the inbox, then wakes the selector: the append to `_ready`, then
-    /// `_write_to_self()`. In that order, so a loop that finds the inbox empty and goes to
-    /// sleep is always woken by the notification that follows.
+    /// Leaves `item` in the inbox, then wakes the selector: the append to `_ready`,
+    /// then `_write_to_self()`. In that order, so a loop that finds the inbox empty
+    /// and goes to sleep is always woken by the notification that follows.
     pub(crate) fn post(&self, item: Item) -> Result<(), LoopClosed> {
         if self.closed.load(Ordering::Acquire) {
             return Err(LoopClosed);
         }
         self.inbox().push_back(item);
-        // A failed write means the selector is gone with its loop: nothing left to wake.
+        // A failed write means the selector is gone with its loop: nothing left to
+        // wake.
         let _ = self.notifier.notify();
         Ok(())
     }
@@ -88,8 +90,8 @@ impl Shared {
     }
 }
 
-/// `call_soon_threadsafe` on a closed loop: CPython raises `RuntimeError('Event loop is
-/// closed')`.
+/// `call_soon_threadsafe` on a closed loop: CPython raises
+/// `RuntimeError('Event loop is closed')`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoopClosed;
 
@@ -102,16 +104,17 @@ impl fmt::Display for LoopClosed {
 impl std::error::Error for LoopClosed {}
 
 // ANCHOR: loop_handle
-/// What another thread may hold of a loop: `Send + Sync + Clone`. Everything it does goes
-/// through the loop's inbox and wakes the loop's `select`.
+/// What another thread may hold of a loop: `Send + Sync + Clone`. Everything it does
+/// goes through the loop's inbox and wakes the loop's `select`.
 #[derive(Clone)]
 pub struct LoopHandle {
     pub(crate) shared: Arc<Shared>,
 }
 
 impl LoopHandle {
-    /// Schedules `callback` to run on the loop's thread, in the loop's next iteration (or the
-    /// current one, if the loop is asleep in `select`): `loop.call_soon_threadsafe`.
+    /// Schedules `callback` to run on the loop's thread, in the loop's next
+    /// iteration (or the current one, if the loop is asleep in `select`):
+    /// `loop.call_soon_threadsafe`.
     pub fn call_soon_threadsafe(
         &self,
         callback: impl FnOnce() + Send + 'static,
@@ -137,8 +140,8 @@ impl LoopHandle {
         self.shared.post(Item::Stop)
     }
 
-    /// Whether the loop is asleep in (or just about to enter) a `select` with no timeout or a
-    /// timer's timeout: it is waiting, not spinning.
+    /// Whether the loop is asleep in (or just about to enter) a `select` with no
+    /// timeout or a timer's timeout: it is waiting, not spinning.
     pub fn is_parked(&self) -> bool {
         self.shared.parked.load(Ordering::Acquire)
     }

@@ -1,8 +1,9 @@
-//! Traces: chapter 5's events (which wrap chapters 4 and 3), plus what came from other threads.
+//! Traces: chapter 5's events (which wrap chapters 4 and 3), plus what came from
+//! other threads.
 //!
-//! Another thread never records anything: it cannot touch the loop's trace. What it did shows
-//! up when the loop takes it out of the inbox, on the loop's thread, so a trace is the same
-//! on every run however the threads were scheduled.
+//! Another thread never records anything: it cannot touch the loop's trace. What it
+//! did shows up when the loop takes it out of the inbox, on the loop's thread, so a
+//! trace is the same on every run however the threads were scheduled.
 
 use ch03_ready_queue::{LoopEvent, mermaid_text, sequence_diagram};
 use ch05_io::trace::select_line;
@@ -53,18 +54,23 @@ impl LoopEvent for Event {
 }
 
 // ANCHOR: render_mermaid
-/// Renders a trace as a mermaid `sequenceDiagram`: another thread, the loop, the selector,
-/// then one participant per task. What came from another thread is a message from it to the
-/// loop; a `select` is a message to the selector, with its timeout as what it means.
+/// Renders a trace as a mermaid `sequenceDiagram`: another thread, the loop, the
+/// selector, then one participant per task. What came from another thread is a
+/// message from it to the loop; a `select` is a message to the selector, with its
+/// timeout as what it means.
 pub fn render_mermaid(events: &[Event]) -> String {
     let participants = [("W", "pool thread"), ("L", "loop"), ("S", "selector")];
     sequence_diagram(events, &participants, |event, sender| match event {
         Event::Submitted { job } => format!("{sender}-)W: submit {job}"),
-        Event::FromThread { what } => format!("W-)L: {} via the inbox", mermaid_text(what)),
+        Event::FromThread { what } => {
+            format!("W-)L: {} via the inbox", mermaid_text(what))
+        }
         Event::Io(ch05_io::Event::SelectCalled { timeout }) => {
             select_line(*timeout, "none, sleep until an fd or a thread wakes it")
         }
-        Event::Io(other) => format!("Note over L,S: {}", mermaid_text(&other.to_string())),
+        Event::Io(other) => {
+            format!("Note over L,S: {}", mermaid_text(&other.to_string()))
+        }
     })
 }
 // ANCHOR_END: render_mermaid

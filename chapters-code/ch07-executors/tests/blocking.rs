@@ -1,5 +1,6 @@
-//! What blocking the loop costs, in real time, asserted only with lower bounds; and that the
-//! loop keeps running while a job blocks on a pool thread, shown by structure.
+//! What blocking the loop costs, in real time, asserted only with lower bounds; and
+//! that the loop keeps running while a job blocks on a pool thread, shown by
+//! structure.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,7 +16,8 @@ fn a_blocking_call_on_the_loop_delays_every_other_task() {
     let ticks = Rc::new(RefCell::new(Vec::new()));
     let t = ticks.clone();
     let h = handle.clone();
-    // A callback that blocks the loop's thread for 100 ms: time.sleep(0.1) in a coroutine.
+    // A callback that blocks the loop's thread for 100 ms: time.sleep(0.1) in a
+    // coroutine.
     handle.call_later(Duration::from_millis(25), || {
         std::thread::sleep(Duration::from_millis(100));
     });
@@ -46,7 +48,8 @@ fn the_loop_keeps_ticking_while_a_job_blocks_on_a_pool_thread() {
             h.sleep(Duration::from_millis(10)).await;
         }
     });
-    // The job returns only after the loop has ticked 3 times: the loop ran meanwhile.
+    // The job returns only after the loop has ticked 3 times: the loop ran
+    // meanwhile.
     let seen = lp
         .run_until_complete(async move {
             handle

@@ -1,5 +1,6 @@
 //! The chapter's diagram, rendered from a real trace. When the scenario changes, run
-//! `UPDATE_EXPECT=1 cargo test -p ch07-executors --test diagrams` and review the diff.
+//! `UPDATE_EXPECT=1 cargo test -p ch07-executors --test diagrams` and review the
+//! diff.
 
 use ch07_executors::scenarios::to_thread_round_trip;
 use expect_test::expect_file;
@@ -8,7 +9,8 @@ use expect_test::expect_file;
 fn diagram_to_thread_round_trip() {
     let trip = to_thread_round_trip();
     assert!(trip.saw_loop_parked);
-    expect_file!["../../../src/generated/ch07-round-trip.mmd"].assert_eq(&trip.lp.trace_mermaid());
+    expect_file!["../../../src/generated/ch07-round-trip.mmd"]
+        .assert_eq(&trip.lp.trace_mermaid());
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! `run_in_executor` and `to_thread`: results come back through the loop, and nothing spins.
+//! `run_in_executor` and `to_thread`: results come back through the loop, and
+//! nothing spins.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -95,8 +96,9 @@ fn run_in_executor_on_a_shut_down_pool_is_refused_at_once() {
     );
 }
 
-/// Chapter 6's `to_thread` polls once per iteration while its thread runs: the loop spins.
-/// The job is released only after 1000 polls, which only a spinning loop makes.
+/// Chapter 6's `to_thread` polls once per iteration while its thread runs: the loop
+/// spins. The job is released only after 1000 polls, which only a spinning loop
+/// makes.
 #[test]
 fn chapter_6s_to_thread_spins_a_poll_per_iteration_while_the_job_runs() {
     let lp = ch04_timers::EventLoop::virtual_time();
@@ -104,7 +106,9 @@ fn chapter_6s_to_thread_spins_a_poll_per_iteration_while_the_job_runs() {
     let p = polls.clone();
     let released = lp
         .run_until_complete(counted(
-            ch06_patterns::to_thread(move || wait_until(|| p.load(Ordering::SeqCst) >= 1000)),
+            ch06_patterns::to_thread(move || {
+                wait_until(|| p.load(Ordering::SeqCst) >= 1000)
+            }),
             &polls,
         ))
         .unwrap();
@@ -112,8 +116,9 @@ fn chapter_6s_to_thread_spins_a_poll_per_iteration_while_the_job_runs() {
     assert!(polls.load(Ordering::SeqCst) >= 1000);
 }
 
-/// Ours: while the job blocks on a channel, the loop sleeps in `select`. The job is released
-/// only once the loop is parked, and some time later; the task is polled exactly twice.
+/// Ours: while the job blocks on a channel, the loop sleeps in `select`. The job is
+/// released only once the loop is parked, and some time later; the task is polled
+/// exactly twice.
 #[test]
 fn our_to_thread_sleeps_in_select_while_the_job_runs_two_polls_in_all() {
     let lp = EventLoop::new();
@@ -163,7 +168,8 @@ fn gathered_to_thread_calls_run_at_the_same_time() {
                     let arrived = arrived.clone();
                     core.run_in_executor(&pool, move || {
                         arrived.fetch_add(1, Ordering::SeqCst);
-                        wait_until(|| arrived.load(Ordering::SeqCst) == N) // a barrier
+                        // a barrier
+                        wait_until(|| arrived.load(Ordering::SeqCst) == N)
                     })
                     .unwrap()
                 })
@@ -218,7 +224,8 @@ fn a_tokio_oneshot_sent_from_a_std_thread_wakes_a_task_on_our_loop() {
     let to_loop = lp.threadsafe();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let sender = thread::spawn(move || {
-        // Send only once the task has polled `rx` and the loop sleeps: a cross-thread wake.
+        // Send only once the task has polled `rx` and the loop sleeps: a
+        // cross-thread wake.
         let parked = wait_until(|| to_loop.is_parked());
         tx.send("hello").unwrap();
         parked

@@ -40,7 +40,8 @@ fn a_post_wakes_a_loop_asleep_in_select_with_no_timeout() {
         to_loop.stop().unwrap();
         parked
     });
-    // Nothing ready, no timer, no socket: the loop sleeps until the other thread posts.
+    // Nothing ready, no timer, no socket: the loop sleeps until the other thread
+    // posts.
     lp.run_forever().unwrap();
     assert!(
         join_within(waker, LIMIT, "the waking thread to end").unwrap(),
@@ -65,7 +66,8 @@ fn posts_run_in_the_order_they_were_made_through_the_ready_queue() {
         }
     });
     join_within(posting, LIMIT, "the posting thread to end").unwrap();
-    // All three wait in the inbox; one iteration moves them to the ready queue and runs them.
+    // All three wait in the inbox; one iteration moves them to the ready queue and
+    // runs them.
     lp.run_once();
     let lines = lp.trace_lines();
     let runs: Vec<_> = lines.iter().filter(|l| l.starts_with("callback")).collect();

@@ -1,4 +1,5 @@
-//! tokio's versions: `spawn_blocking`, `Handle::spawn` from another thread, `block_in_place`.
+//! tokio's versions: `spawn_blocking`, `Handle::spawn` from another thread,
+//! `block_in_place`.
 
 use std::thread;
 
@@ -11,7 +12,9 @@ fn tokio_spawn_blocking_runs_on_a_blocking_pool_thread() {
         .unwrap();
     let main = thread::current().id();
     let ran_on = rt
-        .block_on(async { tokio::task::spawn_blocking(|| thread::current().id()).await })
+        .block_on(async {
+            tokio::task::spawn_blocking(|| thread::current().id()).await
+        })
         .unwrap();
     assert_ne!(ran_on, main);
 }
@@ -22,7 +25,8 @@ fn tokio_handle_spawn_from_another_thread_runs_on_the_runtimes_thread() {
         .build()
         .unwrap();
     let handle = rt.handle().clone();
-    let spawning = thread::spawn(move || handle.spawn(async { thread::current().id() }));
+    let spawning =
+        thread::spawn(move || handle.spawn(async { thread::current().id() }));
     let task = join_within(spawning, LIMIT, "the spawning thread to end").unwrap();
     let ran_on = rt.block_on(task).unwrap();
     assert_eq!(ran_on, thread::current().id(), "the runtime's own thread");
@@ -42,7 +46,8 @@ fn tokio_block_in_place_needs_the_multi_thread_runtime() {
     let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         current.block_on(async { tokio::task::block_in_place(|| 1) })
     }));
-    let payload = refused.expect_err("block_in_place panics on a current-thread runtime");
+    let payload =
+        refused.expect_err("block_in_place panics on a current-thread runtime");
     let message = payload
         .downcast_ref::<&str>()
         .map(|m| m.to_string())

@@ -35,7 +35,8 @@ fn two_loops_on_two_threads_post_to_each_other() {
         })
         .unwrap();
     to_b.stop().unwrap();
-    let b_thread = join_within(b, LIMIT, "loop B's thread to return once stopped").unwrap();
+    let b_thread =
+        join_within(b, LIMIT, "loop B's thread to return once stopped").unwrap();
     assert_eq!(ran_on, b_thread, "the callback ran on loop B's thread");
     assert_ne!(ran_on, thread::current().id());
     assert_eq!(

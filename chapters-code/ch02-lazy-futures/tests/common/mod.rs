@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Wake;
 
-/// A waker that counts how often it is woken: shows who wakes a future, and how often.
+/// A waker that counts how often it is woken: shows who wakes a future, and how
+/// often.
 pub struct CountingWaker(pub AtomicUsize);
 
 impl Wake for CountingWaker {

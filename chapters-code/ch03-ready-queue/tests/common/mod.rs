@@ -27,13 +27,17 @@ pub fn logs(log: &Log, entry: &'static str) -> impl FnOnce() + 'static {
 }
 
 /// Spawns a task whose body appends `entry` to `log`.
-pub fn spawn_logging(lp: &EventLoop, log: &Log, entry: &'static str) -> JoinHandle<()> {
+pub fn spawn_logging(
+    lp: &EventLoop,
+    log: &Log,
+    entry: &'static str,
+) -> JoinHandle<()> {
     let log = log.clone();
     lp.spawn(async move { push(&log, entry) })
 }
 
-/// Runs `main(core)` to completion on a fresh loop; returns the loop, for what the test
-/// checks afterwards, and the output.
+/// Runs `main(core)` to completion on a fresh loop; returns the loop, for what the
+/// test checks afterwards, and the output.
 #[track_caller]
 pub fn run_main<F>(main: impl FnOnce(Rc<Core>) -> F) -> (EventLoop, F::Output)
 where
@@ -43,7 +47,8 @@ where
     run_main_expecting("the main future runs to completion", main)
 }
 
-/// [`run_main`], failing with `expectation` if the loop cannot run `main` to the end.
+/// [`run_main`], failing with `expectation` if the loop cannot run `main` to the
+/// end.
 #[track_caller]
 pub fn run_main_expecting<F>(
     expectation: &str,

@@ -11,8 +11,9 @@ use tokio::runtime::Runtime;
 /// Operations per run: tasks spawned, yields made, timers fired.
 pub const N: u64 = 10_000;
 
-/// The i-th timer's delay: 1..=N ms, each once, in a shuffled order (7919 is prime, so
-/// `i * 7919 mod N` visits every residue), so that the heap really has to sort them.
+/// The i-th timer's delay: 1..=N ms, each once, in a shuffled order (7919 is prime,
+/// so `i * 7919 mod N` visits every residue), so that the heap really has to sort
+/// them.
 pub fn delay(i: u64) -> Duration {
     Duration::from_millis((i * 7919) % N + 1)
 }
@@ -42,18 +43,22 @@ pub fn ours_yield(lp: &EventLoop) {
     .expect("the workload completes")
 }
 
-/// timers: N sleeps with distinct deadlines, all pending at once, awaited together. On a
-/// virtual clock (`EventLoop::virtual_time`), so the loop jumps from deadline to deadline.
+/// timers: N sleeps with distinct deadlines, all pending at once, awaited together.
+/// On a virtual clock (`EventLoop::virtual_time`), so the loop jumps from deadline
+/// to deadline.
 pub fn ours_timers(lp: &EventLoop) -> usize {
     let h = lp.handle();
-    lp.run_until_complete(async move { join_all((0..N).map(|i| h.sleep(delay(i)))).await.len() })
-        .expect("the workload completes")
+    lp.run_until_complete(async move {
+        join_all((0..N).map(|i| h.sleep(delay(i)))).await.len()
+    })
+    .expect("the workload completes")
 }
 
 /// spawn on tokio: N trivial tasks, then await every handle in order.
 pub fn tokio_spawn(rt: &Runtime) -> u64 {
     rt.block_on(async {
-        let handles: Vec<_> = (0..N).map(|i| tokio::spawn(async move { i })).collect();
+        let handles: Vec<_> =
+            (0..N).map(|i| tokio::spawn(async move { i })).collect();
         let mut sum = 0;
         for handle in handles {
             sum += handle.await.expect("a trivial task does not fail");
@@ -75,8 +80,8 @@ pub fn tokio_yield(rt: &Runtime) {
     })
 }
 
-/// timers on tokio: the same N sleeps, on a runtime built with `start_paused(true)`, whose
-/// clock auto-advances to the next timer when the runtime is idle.
+/// timers on tokio: the same N sleeps, on a runtime built with `start_paused(true)`,
+/// whose clock auto-advances to the next timer when the runtime is idle.
 pub fn tokio_timers(rt: &Runtime) -> usize {
     rt.block_on(async {
         join_all((0..N).map(|i| tokio::time::sleep(delay(i))))
@@ -93,7 +98,8 @@ pub fn current_thread() -> Runtime {
         .expect("a runtime")
 }
 
-/// tokio's current-thread runtime with its clock paused (it auto-advances when idle).
+/// tokio's current-thread runtime with its clock paused (it auto-advances when
+/// idle).
 pub fn current_thread_paused() -> Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -25,15 +25,19 @@ impl Drop for DropGuard {
     }
 }
 
-/// A fresh loop on the virtual clock and an empty log, for scenarios that record what happens.
+/// A fresh loop on the virtual clock and an empty log, for scenarios that record
+/// what happens.
 pub fn virtual_loop_with_log() -> (EventLoop, Log) {
     (EventLoop::virtual_time(), Log::default())
 }
 
-/// Runs `scenario(handle, log)` to completion on a fresh virtual-time loop with an empty log;
-/// returns the loop, for what the test checks afterwards, the scenario's output and the log.
+/// Runs `scenario(handle, log)` to completion on a fresh virtual-time loop with an
+/// empty log; returns the loop, for what the test checks afterwards, the scenario's
+/// output and the log.
 #[track_caller]
-pub fn run_logged<F>(scenario: impl FnOnce(Rc<TimerCore>, Log) -> F) -> (EventLoop, F::Output, Log)
+pub fn run_logged<F>(
+    scenario: impl FnOnce(Rc<TimerCore>, Log) -> F,
+) -> (EventLoop, F::Output, Log)
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -45,10 +49,12 @@ where
     (lp, output, log)
 }
 
-/// Runs `scenario(handle)` to completion on a fresh virtual-time loop; returns the loop, for
-/// what the test checks afterwards, and the scenario's output.
+/// Runs `scenario(handle)` to completion on a fresh virtual-time loop; returns the
+/// loop, for what the test checks afterwards, and the scenario's output.
 #[track_caller]
-pub fn run_virtual<F>(scenario: impl FnOnce(Rc<TimerCore>) -> F) -> (EventLoop, F::Output)
+pub fn run_virtual<F>(
+    scenario: impl FnOnce(Rc<TimerCore>) -> F,
+) -> (EventLoop, F::Output)
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -57,7 +63,8 @@ where
     (lp, output)
 }
 
-/// Two tasks sleep 1 s and 2 s at the same time; returns the loop and the times they woke.
+/// Two tasks sleep 1 s and 2 s at the same time; returns the loop and the times they
+/// woke.
 pub fn two_sleepers_scenario() -> (EventLoop, Vec<(String, Duration)>) {
     let lp = EventLoop::virtual_time_traced();
     let woke: Rc<RefCell<Vec<(String, Duration)>>> = Rc::default();
@@ -73,13 +80,15 @@ pub fn two_sleepers_scenario() -> (EventLoop, Vec<(String, Duration)>) {
     (lp, woke)
 }
 
-/// A timer that is due and a callback queued in the same iteration; `notes_order` runs the
-/// iterations in the order of the notes' pseudo-code instead of CPython's.
+/// A timer that is due and a callback queued in the same iteration; `notes_order`
+/// runs the iterations in the order of the notes' pseudo-code instead of CPython's.
 pub fn due_timer_vs_call_soon_scenario(notes_order: bool) -> (EventLoop, Log) {
     let lp = EventLoop::virtual_time_traced();
     let log: Log = Rc::default();
     let l = log.clone();
-    lp.call_later_named("T", Duration::ZERO, move || l.borrow_mut().push("T".into()));
+    lp.call_later_named("T", Duration::ZERO, move || {
+        l.borrow_mut().push("T".into())
+    });
     let (l, handle) = (log.clone(), lp.handle());
     lp.call_soon_named("X", move || {
         l.borrow_mut().push("X".into());

@@ -18,14 +18,16 @@ pub fn any_port() -> SocketAddr {
 /// A connected pair of std streams on loopback: (client, server side).
 pub fn std_pair() -> (std::net::TcpStream, std::net::TcpStream) {
     let listener = std::net::TcpListener::bind(any_port()).unwrap();
-    let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let client =
+        std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     let (server, _) = listener.accept().unwrap();
     (client, server)
 }
 
-/// One echo round trip, step by step: a server task accepts one connection and echoes it; the
-/// client is a plain blocking std socket that the test drives *between* iterations, so every
-/// `select` has exactly one thing to report and the trace is the same on every run.
+/// One echo round trip, step by step: a server task accepts one connection and
+/// echoes it; the client is a plain blocking std socket that the test drives
+/// *between* iterations, so every `select` has exactly one thing to report and the
+/// trace is the same on every run.
 pub fn echo_round_trip_scenario() -> (EventLoop, Vec<u8>, Result<u64, String>) {
     let lp = EventLoop::traced();
     let handle = lp.handle();

@@ -16,15 +16,19 @@ pub fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
 }
 
-/// A fresh loop on the virtual clock and an empty log, for scenarios that record what happens.
+/// A fresh loop on the virtual clock and an empty log, for scenarios that record
+/// what happens.
 pub fn virtual_loop_with_log() -> (EventLoop, Log) {
     (EventLoop::virtual_time(), Log::default())
 }
 
-/// Runs `scenario(handle, log)` to completion on a fresh virtual-time loop with an empty log;
-/// returns the loop, for what the test checks afterwards, the scenario's output and the log.
+/// Runs `scenario(handle, log)` to completion on a fresh virtual-time loop with an
+/// empty log; returns the loop, for what the test checks afterwards, the scenario's
+/// output and the log.
 #[track_caller]
-pub fn run_logged<F>(scenario: impl FnOnce(Rc<TimerCore>, Log) -> F) -> (EventLoop, F::Output, Log)
+pub fn run_logged<F>(
+    scenario: impl FnOnce(Rc<TimerCore>, Log) -> F,
+) -> (EventLoop, F::Output, Log)
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -36,10 +40,12 @@ where
     (lp, output, log)
 }
 
-/// Runs `scenario(handle)` to completion on a fresh virtual-time loop; returns the loop, for
-/// what the test checks afterwards, and the scenario's output.
+/// Runs `scenario(handle)` to completion on a fresh virtual-time loop; returns the
+/// loop, for what the test checks afterwards, and the scenario's output.
 #[track_caller]
-pub fn run_virtual<F>(scenario: impl FnOnce(Rc<TimerCore>) -> F) -> (EventLoop, F::Output)
+pub fn run_virtual<F>(
+    scenario: impl FnOnce(Rc<TimerCore>) -> F,
+) -> (EventLoop, F::Output)
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -48,8 +54,9 @@ where
     (lp, output)
 }
 
-/// Waits until `cond` holds; `false` after 10 s (a guard against hanging if the claim is
-/// false, not a timing assertion: on success it returns as soon as `cond` holds).
+/// Waits until `cond` holds; `false` after 10 s (a guard against hanging if the
+/// claim is false, not a timing assertion: on success it returns as soon as `cond`
+/// holds).
 pub fn wait_until(cond: impl Fn() -> bool) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !cond() {

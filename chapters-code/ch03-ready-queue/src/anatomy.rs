@@ -1,0 +1,180 @@
+//! The book's one drawing of a loop iteration, kept as data so that it is generated,
+//! never drawn by hand, and so that a test can hold it against a real iteration.
+//!
+//! Each chapter that changes `run_once` (3, 4, 5 and 7) lists its iteration's steps
+//! in order, each marked with the chapter that added or changed it. [`mermaid`]
+//! draws the list as a cycle, with that chapter's steps highlighted. [`steps_taken`]
+//! reads a traced iteration back as step ids, so a chapter's test can assert that
+//! `run_once` really takes the drawn steps in the drawn order.
+
+use crate::trace::Event;
+
+/// One step of an iteration, as the drawing shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// A short name, also the drawing's node id: `snapshot`.
+    pub id: &'static str,
+    /// What the step does, as the drawing labels it.
+    pub does: &'static str,
+    /// The structure the step works on, drawn beside it, if any.
+    pub uses: Option<Structure>,
+    /// The chapter that added the step, or last changed what it does.
+    pub chapter: u8,
+}
+
+/// A structure of the loop's state that steps work on: the ready queue, the timer
+/// heap, the selector, the inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Structure {
+    /// Its name in the drawing.
+    pub name: &'static str,
+    /// The chapter that adds it to the loop.
+    pub chapter: u8,
+}
+
+/// The queue of callbacks and task steps to run: asyncio's `_ready`.
+pub const READY_QUEUE: Structure = Structure {
+    name: "ready queue",
+    chapter: 3,
+};
+
+// ANCHOR: iteration
+/// This chapter's iteration: two steps, and the one structure they share.
+pub const ITERATION: [Step; 2] = [SNAPSHOT, RUN];
+
+/// Counts what is ready *now*; the loop runs that many entries and no more.
+pub const SNAPSHOT: Step = Step {
+    id: "snapshot",
+    does: "take the snapshot: n = entries ready now",
+    uses: Some(READY_QUEUE),
+    chapter: 3,
+};
+
+/// Runs the snapshot; what it queues waits for the next iteration.
+pub const RUN: Step = Step {
+    id: "run",
+    does: "run those n: callbacks and task steps; what they queue waits",
+    uses: None,
+    chapter: 3,
+};
+// ANCHOR_END: iteration
+
+/// The step a chapter-3 event belongs to: the iteration's start is the snapshot, a
+/// callback or a task's poll is the run. Other events (a callback queued, a task
+/// woken) happen *inside* a step and mark none.
+pub fn step_of(event: &Event) -> Option<&'static str> {
+    match event {
+        Event::Iteration { .. } => Some(SNAPSHOT.id),
+        Event::Callback { .. } | Event::Poll { .. } => Some(RUN.id),
+        _ => None,
+    }
+}
+
+/// The steps a trace shows, in order, each once per stretch: the ids a drawing of
+/// the same iteration must list. `step_of` is the chapter's mapping of its events.
+pub fn steps_taken<E>(
+    events: &[E],
+    step_of: impl Fn(&E) -> Option<&'static str>,
+) -> Vec<&'static str> {
+    let mut steps: Vec<&'static str> = Vec::new();
+    for step in events.iter().filter_map(step_of) {
+        if steps.last() != Some(&step) {
+            steps.push(step);
+        }
+    }
+    steps
+}
+
+/// The ids of `steps`, in order: what [`steps_taken`] must return for one iteration.
+pub fn ids(steps: &[Step]) -> Vec<&'static str> {
+    steps.iter().map(|step| step.id).collect()
+}
+
+/// Draws one iteration as a mermaid flowchart: the steps top to bottom, numbered, an
+/// arrow back to the first for the next iteration, each structure beside the steps
+/// that use it, and what `chapter` added highlighted.
+pub fn mermaid(steps: &[Step], chapter: u8) -> String {
+    let mut lines = vec!["flowchart TD".to_string()];
+    for (number, step) in steps.iter().enumerate() {
+        lines.push(format!(
+            "    {}[\"{}. {}\"]",
+            step.id,
+            number + 1,
+            step.does
+        ));
+    }
+    let chain: Vec<&str> = steps.iter().map(|step| step.id).collect();
+    lines.push(format!("    {}", chain.join(" --> ")));
+    if let (Some(first), Some(last)) = (steps.first(), steps.last()) {
+        lines.push(format!("    {} -->|next iteration| {}", last.id, first.id));
+    }
+    let mut new = Vec::new();
+    for (structure, users) in structures(steps) {
+        let id = node_id(structure.name);
+        lines.push(format!("    {id}[(\"{}\")]", structure.name));
+        for user in &users {
+            lines.push(format!("    {id} -.- {}", user.id));
+        }
+        if structure.chapter == chapter {
+            new.push(id);
+        }
+    }
+    new.extend(
+        steps
+            .iter()
+            .filter(|step| step.chapter == chapter)
+            .map(|step| step.id.to_string()),
+    );
+    // Dark text on a light fill reads in the book's dark themes too.
+    lines.push(
+        "    classDef new fill:#fde68a,stroke:#b45309,stroke-width:3px,color:#111"
+            .to_string(),
+    );
+    if !new.is_empty() {
+        lines.push(format!("    class {} new", new.join(",")));
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Each structure the steps use, in the order of first use, with its users.
+fn structures(steps: &[Step]) -> Vec<(Structure, Vec<Step>)> {
+    let mut found: Vec<(Structure, Vec<Step>)> = Vec::new();
+    for step in steps {
+        let Some(structure) = step.uses else { continue };
+        match found.iter_mut().find(|(seen, _)| *seen == structure) {
+            Some((_, users)) => users.push(*step),
+            None => found.push((structure, vec![*step])),
+        }
+    }
+    found
+}
+
+/// A mermaid node id for a structure's name: `ready queue` -> `ready_queue`.
+fn node_id(name: &str) -> String {
+    let words = name.split(|c: char| !c.is_ascii_alphanumeric());
+    words
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stretch_of_one_step_counts_once() {
+        let events = ["a", "a", "x", "b", "b", "a"];
+        let step_of =
+            |e: &&str| (*e != "x").then_some(if *e == "a" { "A" } else { "B" });
+        assert_eq!(steps_taken(&events, step_of), ["A", "B", "A"]);
+    }
+
+    #[test]
+    fn the_chapters_own_steps_and_new_structures_are_highlighted() {
+        let drawing = mermaid(&ITERATION, 3);
+        assert!(drawing.contains("class ready_queue,snapshot,run new"));
+        assert!(drawing.contains("run -->|next iteration| snapshot"));
+        assert!(!mermaid(&ITERATION, 4).contains("class "));
+    }
+}
