@@ -1,7 +1,8 @@
 //! Child processes: the parent's side of the conversation with a worker.
 //!
-//! Rust's `std::process::Command` starts a *new program* (fork then exec on Unix):
-//! the child gets a fresh copy of its own memory, not a snapshot of the parent's.
+//! Rust's `std::process::Command` starts a *new program* (with `posix_spawn` where
+//! it can, else fork then exec, on Unix): the child gets memory of its own, not a
+//! snapshot of the parent's.
 //! Like Python's `spawn` start method, unlike its `fork`.
 
 use std::fmt;
