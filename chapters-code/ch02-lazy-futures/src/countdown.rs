@@ -1,5 +1,5 @@
-//! A future written by hand: the state machine an `async fn` compiles to, spelled
-//! out.
+//! A future written by hand: the same kind of state machine the compiler makes of
+//! an `async fn`, spelled out.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -17,7 +17,8 @@ pub struct Countdown {
     state: CountdownState,
 }
 
-/// The states, as an enum: an `async fn` is compiled to an enum much like this one.
+/// The states, as an enum: the compiler keeps an `async fn`'s state in an enum of
+/// the same kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CountdownState {
     /// Built but never polled (rustc calls this state of an async body `Unresumed`).
