@@ -14,6 +14,7 @@ use crate::task::TaskKey;
 /// A name for a callback or a task, shown in traces and diagrams.
 pub type Label = Cow<'static, str>;
 
+// ANCHOR: ready_queue
 /// One entry of the ready queue.
 pub enum Ready {
     /// A plain callback, as queued by `call_soon`; the label is for traces.
@@ -27,24 +28,11 @@ pub enum Ready {
     Task(TaskKey),
 }
 
-impl fmt::Debug for Ready {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Ready::Callback { label, .. } => f
-                .debug_struct("Callback")
-                .field("label", &label.as_deref().unwrap_or("callback"))
-                .finish_non_exhaustive(),
-            Ready::Task(key) => f.debug_tuple("Task").field(key).finish(),
-        }
-    }
-}
-
-// ANCHOR: ready_queue
 /// A first-in, first-out queue of what is ready to run.
 ///
 /// The queue knows nothing of iterations: the *loop* decides how much of it to run
 /// at a time. asyncio runs a snapshot, [`ReadyQueue::snapshot_len`] entries; a
-/// JavaScript-style microtask checkpoint runs until the queue is empty (chapter 9).
+/// JavaScript-style microtask checkpoint runs until the queue is empty.
 #[derive(Debug, Default)]
 pub struct ReadyQueue {
     entries: VecDeque<Ready>,
@@ -84,3 +72,16 @@ impl ReadyQueue {
     }
 }
 // ANCHOR_END: ready_queue
+
+/// A callback's closure cannot be printed: its label stands in for it.
+impl fmt::Debug for Ready {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ready::Callback { label, .. } => f
+                .debug_struct("Callback")
+                .field("label", &label.as_deref().unwrap_or("callback"))
+                .finish_non_exhaustive(),
+            Ready::Task(key) => f.debug_tuple("Task").field(key).finish(),
+        }
+    }
+}
