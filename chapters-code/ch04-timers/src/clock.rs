@@ -26,6 +26,7 @@ pub trait Clock {
         false
     }
 }
+// ANCHOR_END: clock
 
 /// The real clock: `std::time::Instant`, which is monotonic, as `time.monotonic()`
 /// is.
@@ -62,6 +63,7 @@ impl Clock for MonotonicClock {
     }
 }
 
+// ANCHOR: virtual_clock
 /// A clock that only moves when told: `sleep_until` *jumps* to the deadline, at
 /// once.
 ///
@@ -99,4 +101,4 @@ impl Clock for VirtualClock {
         true
     }
 }
-// ANCHOR_END: clock
+// ANCHOR_END: virtual_clock
