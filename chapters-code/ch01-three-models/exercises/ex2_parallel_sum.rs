@@ -23,7 +23,8 @@ pub struct PartialSum {
 /// Sums `numbers` in `parts` pieces, one thread per piece.
 pub fn parallel_sum(numbers: &[u64], parts: usize) -> Vec<PartialSum> {
     todo!(
-        "exercise 2: split {} numbers into {parts} pieces and sum each on its own thread",
+        "exercise 2: split {} numbers into {parts} pieces and sum each on its own \
+         thread",
         numbers.len()
     )
 }

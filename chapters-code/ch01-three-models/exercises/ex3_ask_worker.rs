@@ -23,7 +23,8 @@ pub fn ask_worker_to_compute(
     rounds: u64,
 ) -> Result<(u64, u32), String> {
     todo!(
-        "exercise 3: send CpuWork {{ seed: {seed}, rounds: {rounds} }} to {} and parse the reply",
+        "exercise 3: send CpuWork {{ seed: {seed}, rounds: {rounds} }} to {} and \
+         parse the reply",
         program.display()
     )
 }

@@ -16,7 +16,8 @@ fn ex1_every_thread_records_its_id_in_one_list() {
     assert_eq!(
         ids.len(),
         8,
-        "expected 8 ids in the shared list (one per thread), found {}: did every thread push \
+        "expected 8 ids in the shared list (one per thread), found {}: did every \
+         thread push \
          onto the SAME Vec, and did you wait for all of them before returning?",
         ids.len()
     );
@@ -29,7 +30,8 @@ fn ex1_every_thread_records_its_id_in_one_list() {
     );
     assert!(
         !distinct.contains(&std::thread::current().id()),
-        "the caller's own thread id is in the list: push from inside the spawned threads"
+        "the caller's own thread id is in the list: push from inside the spawned \
+         threads"
     );
 }
 
@@ -47,7 +49,8 @@ fn ex2_the_parts_add_up_to_the_sequential_sum() {
         assert_eq!(
             sums.len(),
             parts,
-            "{len} numbers in {parts} parts should give {parts} partial sums, got {}",
+            "{len} numbers in {parts} parts should give {parts} partial sums, got \
+             {}",
             sums.len()
         );
         let total: u64 = sums.iter().map(|p| p.sum).sum();
@@ -92,7 +95,8 @@ fn ex3_the_worker_computes_in_another_process() {
     assert_ne!(
         pid,
         std::process::id(),
-        "the reply should carry the WORKER's pid (from Response::Work), not the parent's"
+        "the reply should carry the WORKER's pid (from Response::Work), not the \
+         parent's"
     );
 }
 

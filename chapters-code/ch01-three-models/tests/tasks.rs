@@ -17,7 +17,8 @@ fn every_task_runs_on_the_loops_one_thread() {
     assert_eq!(
         distinct.len(),
         1,
-        "100 tasks, before and after their await, should all report the same thread id"
+        "100 tasks, before and after their await, should all report the same \
+         thread id"
     );
     assert_eq!(
         seen[0],
@@ -47,7 +48,8 @@ fn a_waiting_task_is_a_few_hundred_bytes() {
     // A spawned std thread gets a 2 MiB stack by default (std::thread docs).
     assert!(
         bytes < 1024,
-        "a task waiting on a barrier should be a small state machine, not {bytes} bytes"
+        "a task waiting on a barrier should be a small state machine, not {bytes} \
+         bytes"
     );
 }
 
@@ -71,7 +73,8 @@ fn blocking_work_belongs_on_another_thread() {
     let (loop_thread, blocking_thread) = blocking_call_off_the_loop();
     assert_ne!(
         loop_thread, blocking_thread,
-        "spawn_blocking should run the blocking call on a pool thread, not on the loop"
+        "spawn_blocking should run the blocking call on a pool thread, not on the \
+         loop"
     );
 }
 

@@ -30,7 +30,8 @@ impl Future for YieldOnce {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let _ = (self, cx);
         todo!(
-            "exercise 2: return Pending (after waking) the first time, Ready the second"
+            "exercise 2: return Pending (after waking) the first time, Ready the \
+             second"
         )
     }
 }

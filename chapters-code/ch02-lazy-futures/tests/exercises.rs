@@ -95,7 +95,8 @@ fn ex2_yield_once_wakes_before_pending() {
     assert_eq!(
         counter.0.load(Ordering::SeqCst),
         1,
-        "YieldOnce returned Pending without waking its waker: an executor would never poll it again"
+        "YieldOnce returned Pending without waking its waker: an executor would \
+         never poll it again"
     );
 }
 
@@ -106,7 +107,8 @@ async fn ex2_yield_once_completes_on_tokio() {
     let finished = tokio::time::timeout(Duration::from_secs(5), yield_once()).await;
     assert!(
         finished.is_ok(),
-        "awaiting YieldOnce on tokio never finished: does it wake its waker before Pending?"
+        "awaiting YieldOnce on tokio never finished: does it wake its waker before \
+         Pending?"
     );
 }
 
@@ -183,7 +185,8 @@ fn ex3_block_on_sleeps_instead_of_spinning() {
     // Two polls (a rare spurious wake-up of park() may add one): not thousands.
     assert!(
         polls <= 4,
-        "block_on polled a pending future {polls} times while waiting: park the thread on \
+        "block_on polled a pending future {polls} times while waiting: park the \
+         thread on \
          Pending and let the waker unpark it, instead of polling in a loop"
     );
 }

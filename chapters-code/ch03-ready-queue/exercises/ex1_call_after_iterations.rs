@@ -20,6 +20,7 @@ pub fn call_after_iterations(
 ) {
     let _ = (core, n, callback);
     todo!(
-        "exercise 1: queue a callback that re-queues itself n times, then runs `callback`"
+        "exercise 1: queue a callback that re-queues itself n times, then runs \
+         `callback`"
     )
 }

@@ -90,63 +90,66 @@ pub fn ids(steps: &[Step]) -> Vec<&'static str> {
     steps.iter().map(|step| step.id).collect()
 }
 
-/// Draws one iteration as a mermaid flowchart: the steps top to bottom, numbered, an
-/// arrow back to the first for the next iteration, each structure beside the steps
-/// that use it, and what `chapter` added highlighted.
+/// Draws one iteration as a mermaid flowchart: the steps top to bottom, each beside
+/// the structure it works on, then a way back to the top; what `chapter` added is
+/// highlighted.
+///
+/// Each step with a structure is a borderless subgraph laid out left to right, so
+/// the structure sits on the step's row. Mermaid keeps a subgraph's direction only
+/// while no edge reaches inside it, so each structure belongs to one step, and the
+/// way back is a node, not an edge into the first row.
 pub fn mermaid(steps: &[Step], chapter: u8) -> String {
-    let mut lines = vec!["flowchart TD".to_string()];
-    for (number, step) in steps.iter().enumerate() {
-        lines.push(format!(
-            "    {}[\"{}. {}\"]",
-            step.id,
-            number + 1,
-            step.does
-        ));
-    }
-    let chain: Vec<&str> = steps.iter().map(|step| step.id).collect();
-    lines.push(format!("    {}", chain.join(" --> ")));
-    if let (Some(first), Some(last)) = (steps.first(), steps.last()) {
-        lines.push(format!("    {} -->|next iteration| {}", last.id, first.id));
-    }
+    // Tighter than mermaid's default spacing: the drawing is tall already.
+    let mut lines = vec![
+        "%%{init: {\"flowchart\": {\"rankSpacing\": 25, \"nodeSpacing\": 30}}}%%"
+            .into(),
+        "flowchart TD".to_string(),
+    ];
     let mut new = Vec::new();
-    for (structure, users) in structures(steps) {
+    let mut rows = Vec::new();
+    let mut drawn: Vec<Structure> = Vec::new();
+    // Unnumbered: the arrows give the order, and `run_once`'s comments number
+    // its steps their own way (the timeout and the wait are two steps there).
+    for step in steps {
+        let node = format!("{}[\"{}\"]", step.id, step.does);
+        if step.chapter == chapter {
+            new.push(step.id.to_string());
+        }
+        let Some(structure) = step.uses else {
+            lines.push(format!("    {node}"));
+            rows.push(step.id.to_string());
+            continue;
+        };
+        assert!(
+            !drawn.contains(&structure),
+            "the {} is drawn beside one step only",
+            structure.name
+        );
+        drawn.push(structure);
         let id = node_id(structure.name);
-        lines.push(format!("    {id}[(\"{}\")]", structure.name));
-        for user in &users {
-            lines.push(format!("    {id} -.- {}", user.id));
-        }
         if structure.chapter == chapter {
-            new.push(id);
+            new.push(id.clone());
         }
+        let row = format!("row_{}", step.id);
+        lines.push(format!("    subgraph {row}[\" \"]"));
+        lines.push("        direction LR".into());
+        lines.push(format!("        {node} -.- {id}[(\"{}\")]", structure.name));
+        lines.push("    end".into());
+        // `style`, not `class`: mermaid applies only styles to subgraphs.
+        lines.push(format!("    style {row} fill:none,stroke:none"));
+        rows.push(row);
     }
-    new.extend(
-        steps
-            .iter()
-            .filter(|step| step.chapter == chapter)
-            .map(|step| step.id.to_string()),
-    );
+    rows.push("next([\"next iteration: back to the top\"])".into());
+    lines.push(format!("    {}", rows.join(" --> ")));
     // Dark text on a light fill reads in the book's dark themes too.
     lines.push(
         "    classDef new fill:#fde68a,stroke:#b45309,stroke-width:3px,color:#111"
-            .to_string(),
+            .into(),
     );
     if !new.is_empty() {
         lines.push(format!("    class {} new", new.join(",")));
     }
     lines.join("\n") + "\n"
-}
-
-/// Each structure the steps use, in the order of first use, with its users.
-fn structures(steps: &[Step]) -> Vec<(Structure, Vec<Step>)> {
-    let mut found: Vec<(Structure, Vec<Step>)> = Vec::new();
-    for step in steps {
-        let Some(structure) = step.uses else { continue };
-        match found.iter_mut().find(|(seen, _)| *seen == structure) {
-            Some((_, users)) => users.push(*step),
-            None => found.push((structure, vec![*step])),
-        }
-    }
-    found
 }
 
 /// A mermaid node id for a structure's name: `ready queue` -> `ready_queue`.
@@ -173,8 +176,8 @@ mod tests {
     #[test]
     fn the_chapters_own_steps_and_new_structures_are_highlighted() {
         let drawing = mermaid(&ITERATION, 3);
-        assert!(drawing.contains("class ready_queue,snapshot,run new"));
-        assert!(drawing.contains("run -->|next iteration| snapshot"));
-        assert!(!mermaid(&ITERATION, 4).contains("class "));
+        assert!(drawing.contains("class snapshot,ready_queue,run new"));
+        assert!(drawing.contains("row_snapshot --> run --> next"));
+        assert!(!mermaid(&ITERATION, 4).contains(" new\n"));
     }
 }

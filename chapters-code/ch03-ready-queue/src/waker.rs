@@ -42,8 +42,10 @@ impl Wake for TaskWaker {
                 return;
             }
             panic!(
-                "a ch03 task was woken from another thread than its loop's. This loop only \
-                 takes wake-ups on its own thread; waking it from another thread (asyncio's \
+                "a ch03 task was woken from another thread than its loop's. This \
+                 loop only \
+                 takes wake-ups on its own thread; waking it from another thread \
+                 (asyncio's \
                  call_soon_threadsafe) arrives in chapter 7"
             );
         }

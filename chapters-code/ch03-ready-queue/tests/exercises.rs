@@ -89,7 +89,8 @@ fn ex2_results_come_in_the_order_of_the_handles() {
     assert_eq!(
         results,
         ["slow", "fast"],
-        "results must follow the order of the handles, not the order the tasks finished"
+        "results must follow the order of the handles, not the order the tasks \
+         finished"
     );
 }
 

@@ -37,6 +37,7 @@ pub fn call_every(
 ) -> Repeating {
     let _ = (timers, period, callback);
     todo!(
-        "exercise 1: schedule the first tick with call_at; each tick schedules the next"
+        "exercise 1: schedule the first tick with call_at; each tick schedules the \
+         next"
     )
 }

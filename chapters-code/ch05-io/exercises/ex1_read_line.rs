@@ -35,7 +35,8 @@ impl LineReader {
     /// The next line, without its `\n`; `None` at the end of the stream.
     pub async fn next_line(&mut self) -> io::Result<Option<String>> {
         todo!(
-            "exercise 1: return the next line from self.buffer, reading more as needed"
+            "exercise 1: return the next line from self.buffer, reading more as \
+             needed"
         )
     }
 }

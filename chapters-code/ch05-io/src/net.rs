@@ -225,7 +225,8 @@ impl TcpStream {
                     return Err(io::Error::new(
                         ErrorKind::UnexpectedEof,
                         format!(
-                            "{}: the peer closed the connection after {filled} of {} bytes",
+                            "{}: the peer closed the connection after {filled} of \
+                             {} bytes",
                             self.name,
                             buf.len()
                         ),

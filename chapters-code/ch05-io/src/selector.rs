@@ -158,7 +158,8 @@ impl Selector {
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 format!(
-                    "file descriptor {raw} is already registered with this selector (as \
+                    "file descriptor {raw} is already registered with this \
+                     selector (as \
                      {other:?}); deregister it first, or keep one owner per socket"
                 ),
             ));

@@ -1,13 +1,14 @@
 //! Exercise 2: back-pressure for `run_in_executor`.
 //!
-//! A `BoundedExecutor` sends jobs to a pool, but never has more than `limit` of them in
-//! flight (submitted and not yet returned to the loop). `run(func).await` waits, without
-//! blocking the loop, until there is room; then it submits `func` and waits for its result.
-//! With a limit of 2 and ten slow jobs, at most 2 are ever running on the pool.
+//! A `BoundedExecutor` sends jobs to a pool, but never has more than `limit` of them
+//! in flight (submitted and not yet returned to the loop). `run(func).await` waits,
+//! without blocking the loop, until there is room; then it submits `func` and waits
+//! for its result. With a limit of 2 and ten slow jobs, at most 2 are ever running
+//! on the pool.
 //!
-//! Hint: chapter 6's `Semaphore` (`ch06_patterns::Semaphore`) is asyncio's. Acquire a permit,
-//! `core.run_in_executor(&pool, func)`, await it, and let the permit go only after the result
-//! is back.
+//! Hint: chapter 6's `Semaphore` (`ch06_patterns::Semaphore`) is asyncio's. Acquire
+//! a permit, `core.run_in_executor(&pool, func)`, await it, and let the permit go
+//! only after the result is back.
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -20,7 +21,8 @@ pub struct BoundedExecutor {
 }
 
 impl BoundedExecutor {
-    /// An executor over `pool` for the loop `core`, with at most `limit` jobs in flight.
+    /// An executor over `pool` for the loop `core`, with at most `limit` jobs in
+    /// flight.
     pub fn new(core: Rc<ThreadedCore>, pool: Arc<ThreadPool>, limit: usize) -> Self {
         let _ = (core, pool, limit);
         todo!("exercise 2: keep the core, the pool and a Semaphore(limit)")

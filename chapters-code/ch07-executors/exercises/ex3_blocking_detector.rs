@@ -1,12 +1,13 @@
 //! Exercise 3: find the callbacks that block the loop.
 //!
 //! asyncio's debug mode logs every callback that held the loop for
-//! `loop.slow_callback_duration` (0.1 s) or more: "Executing <Handle ...> took 0.250 seconds"
-//! (`_run_once` tests `dt >= self.slow_callback_duration`). Write that: `detector.wrap(label, f)`
-//! returns a callback that runs `f` and, if it took the threshold or longer *on the loop's
-//! clock*, records `(label, how long)`. `report()` lists the slow ones in the order they ran. On
-//! a virtual clock, a callback that calls `clock.advance(..)` plays a slow one, so the tests are
-//! exact: a callback of exactly the threshold is reported.
+//! `loop.slow_callback_duration` (0.1 s) or more: "Executing <Handle ...> took 0.250
+//! seconds" (`_run_once` tests `dt >= self.slow_callback_duration`). Write that:
+//! `detector.wrap(label, f)` returns a callback that runs `f` and, if it took the
+//! threshold or longer *on the loop's clock*, records `(label, how long)`.
+//! `report()` lists the slow ones in the order they ran. On a virtual clock, a
+//! callback that calls `clock.advance(..)` plays a slow one, so the tests are exact:
+//! a callback of exactly the threshold is reported.
 //!
 //! Hint: read `timers.time()` before and after `f()`. Keep the report in an
 //! `Rc<RefCell<Vec<..>>>` shared between the detector and the callbacks it makes.
@@ -22,14 +23,20 @@ pub struct BlockingDetector {
 }
 
 impl BlockingDetector {
-    /// A detector on `timers`' clock, reporting callbacks that take `threshold` or longer.
+    /// A detector on `timers`' clock, reporting callbacks that take `threshold` or
+    /// longer.
     pub fn new(timers: Rc<TimerCore>, threshold: Duration) -> Self {
         let _ = (timers, threshold);
         todo!("exercise 3: keep the clock, the threshold and a shared report")
     }
 
-    /// `f`, measured: runs it, and records `label` if it took the threshold or longer.
-    pub fn wrap(&self, label: &str, f: impl FnOnce() + 'static) -> impl FnOnce() + 'static {
+    /// `f`, measured: runs it, and records `label` if it took the threshold or
+    /// longer.
+    pub fn wrap(
+        &self,
+        label: &str,
+        f: impl FnOnce() + 'static,
+    ) -> impl FnOnce() + 'static {
         let _ = (label, f);
         || todo!("exercise 3: time() before, f(), time() after")
     }

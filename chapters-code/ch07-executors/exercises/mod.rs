@@ -1,4 +1,5 @@
-//! Chapter 7 exercises: the stubs you edit. Check one with `cargo xtask exercise ch07 N`.
+//! Chapter 7 exercises: the stubs you edit. Check one with
+//! `cargo xtask exercise ch07 N`.
 
 pub mod ex1_loop_channel;
 pub mod ex2_bounded_executor;

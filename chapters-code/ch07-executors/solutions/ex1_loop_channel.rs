@@ -45,7 +45,8 @@ impl<T: Send + 'static> ThreadSender<T> {
             state.waker.take()
         };
         if let Some(waker) = waker {
-            waker.wake(); // outside the lock; from another thread, through the loop's inbox
+            // outside the lock; from another thread, through the loop's inbox
+            waker.wake();
         }
     }
 }

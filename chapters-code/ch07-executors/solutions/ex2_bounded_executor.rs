@@ -15,7 +15,8 @@ pub struct BoundedExecutor {
 }
 
 impl BoundedExecutor {
-    /// An executor over `pool` for the loop `core`, with at most `limit` jobs in flight.
+    /// An executor over `pool` for the loop `core`, with at most `limit` jobs in
+    /// flight.
     pub fn new(core: Rc<ThreadedCore>, pool: Arc<ThreadPool>, limit: usize) -> Self {
         Self {
             core,

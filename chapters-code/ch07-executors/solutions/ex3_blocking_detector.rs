@@ -14,7 +14,8 @@ pub struct BlockingDetector {
 }
 
 impl BlockingDetector {
-    /// A detector on `timers`' clock, reporting callbacks that take `threshold` or longer.
+    /// A detector on `timers`' clock, reporting callbacks that take `threshold` or
+    /// longer.
     pub fn new(timers: Rc<TimerCore>, threshold: Duration) -> Self {
         Self {
             timers,
@@ -23,9 +24,15 @@ impl BlockingDetector {
         }
     }
 
-    /// `f`, measured: runs it, and records `label` if it took the threshold or longer.
-    pub fn wrap(&self, label: &str, f: impl FnOnce() + 'static) -> impl FnOnce() + 'static {
-        let (timers, threshold, slow) = (self.timers.clone(), self.threshold, self.slow.clone());
+    /// `f`, measured: runs it, and records `label` if it took the threshold or
+    /// longer.
+    pub fn wrap(
+        &self,
+        label: &str,
+        f: impl FnOnce() + 'static,
+    ) -> impl FnOnce() + 'static {
+        let (timers, threshold, slow) =
+            (self.timers.clone(), self.threshold, self.slow.clone());
         let label = label.to_string();
         move || {
             let start = timers.time();

@@ -1,7 +1,8 @@
 //! Tests for the chapter 7 exercises. Run one with `cargo xtask exercise ch07 N`.
 //!
-//! They fail on the stubs (which call `todo!`) and pass on a correct answer. Threads are
-//! bounded and joined; every wait has a 10 s guard, so a wrong answer fails, it never hangs.
+//! They fail on the stubs (which call `todo!`) and pass on a correct answer. Threads
+//! are bounded and joined; every wait has a 10 s guard, so a wrong answer fails, it
+//! never hangs.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -18,7 +19,8 @@ use ch07_executors::scenarios::wait_until;
 use ch07_executors::{EventLoop, ThreadPool};
 use test_support::{LIMIT, join_within};
 
-// ---- Exercise 1: loop_channel -------------------------------------------------------------
+// ---- Exercise 1: loop_channel
+// -------------------------------------------------------------
 
 #[test]
 fn ex1_values_from_three_threads_all_arrive_in_per_thread_order() {
@@ -88,7 +90,8 @@ fn ex1_a_waiting_receiver_sleeps_it_does_not_spin() {
     );
 }
 
-// ---- Exercise 2: BoundedExecutor ----------------------------------------------------------
+// ---- Exercise 2: BoundedExecutor
+// ----------------------------------------------------------
 
 #[test]
 fn ex2_never_more_than_limit_jobs_in_flight_and_every_result_arrives() {
@@ -128,17 +131,22 @@ fn ex2_never_more_than_limit_jobs_in_flight_and_every_result_arrives() {
     assert!(peak <= 2, "{peak} jobs ran at once; the limit is 2");
 }
 
-// ---- Exercise 3: BlockingDetector ---------------------------------------------------------
+// ---- Exercise 3: BlockingDetector
+// ---------------------------------------------------------
 
 #[test]
 fn ex3_reports_only_the_callbacks_that_reach_the_threshold() {
     let clock = VirtualClock::new();
-    let lp = ch04_timers::EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
+    let lp = ch04_timers::EventLoop::with_clock(
+        clock.clone(),
+        ch03_ready_queue::Tracing::Off,
+    );
     let detector = BlockingDetector::new(lp.handle(), Duration::from_millis(100));
     for (label, ms) in [("quick", 5), ("slow", 250), ("ok", 99), ("slower", 400)] {
         let clock = clock.clone();
         lp.call_soon(detector.wrap(label, move || {
-            clock.advance(Duration::from_millis(ms)); // plays a callback that takes `ms`
+            // plays a callback that takes `ms`
+            clock.advance(Duration::from_millis(ms));
         }));
     }
     lp.run_once();
@@ -148,23 +156,29 @@ fn ex3_reports_only_the_callbacks_that_reach_the_threshold() {
             ("slow".to_string(), Duration::from_millis(250)),
             ("slower".to_string(), Duration::from_millis(400)),
         ],
-        "only the callbacks of 100 ms or more, with how long they took, in the order they ran"
+        "only the callbacks of 100 ms or more, with how long they took, in the \
+         order they ran"
     );
 }
 
 #[test]
 fn ex3_a_callback_that_takes_exactly_the_threshold_is_reported() {
     let clock = VirtualClock::new();
-    let lp = ch04_timers::EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
+    let lp = ch04_timers::EventLoop::with_clock(
+        clock.clone(),
+        ch03_ready_queue::Tracing::Off,
+    );
     let detector = BlockingDetector::new(lp.handle(), Duration::from_millis(100));
     lp.call_soon(detector.wrap("exactly", move || {
-        clock.advance(Duration::from_millis(100)); // plays a callback that takes exactly 100 ms
+        // plays a callback that takes exactly 100 ms
+        clock.advance(Duration::from_millis(100));
     }));
     lp.run_once();
     assert_eq!(
         detector.report(),
         [("exactly".to_string(), Duration::from_millis(100))],
-        "CPython reports a callback whose time is >= slow_callback_duration, so exactly the \
+        "CPython reports a callback whose time is >= slow_callback_duration, so \
+         exactly the \
          threshold counts"
     );
 }

@@ -43,7 +43,8 @@ fn knowing_the_loop_is_idle_costs_the_same_after_a_hundred_thousand_tasks() {
     // take hundreds of times longer here, not ten.
     assert!(
         after <= fresh * 10 + Duration::from_millis(5),
-        "2,000 checks took {fresh:?} on a fresh loop and {after:?} after 100,000 tasks"
+        "2,000 checks took {fresh:?} on a fresh loop and {after:?} after 100,000 \
+         tasks"
     );
     waiter.cancel();
 }
