@@ -2,8 +2,9 @@
 //!
 //! mdBook only proves the Markdown converts; it cannot see what a reader sees.
 //! This opens every page of the built book in a real browser and fails if a
-//! mermaid diagram did not render, a script threw or logged an error, or an
-//! internal link or `#anchor` leads nowhere.
+//! mermaid diagram did not render, a script threw or logged an error, an
+//! internal link or `#anchor` leads nowhere, or a code block is wider than its
+//! box, so the reader would have to scroll it sideways.
 
 mod browser;
 mod server;
@@ -108,6 +109,17 @@ fn find_problems(book_dir: &Path, visits: &BTreeMap<String, PageVisit>) -> Vec<S
             problems.push(format!(
                 "{page}: diagram not rendered ({}): {diagram}",
                 failure.why
+            ));
+        }
+        // print.html repeats every chapter; each block is reported on its chapter's page.
+        let wide_code = match page.as_str() {
+            "print.html" => &[][..],
+            _ => &visit.probe.wide_code[..],
+        };
+        for wide in wide_code {
+            problems.push(format!(
+                "{page}: code block scrolls sideways: a line of {} characters in a box of {}: `{}`",
+                wide.chars, wide.fits, wide.widest
             ));
         }
         for error in &visit.page_errors {

@@ -39,6 +39,20 @@ pub struct Probe {
     pub anchors: Vec<String>,
     /// Every link to this site (external links are left out).
     pub links: Vec<Link>,
+    /// Code blocks wider than their box, which a reader would have to scroll.
+    #[serde(rename = "wideCode")]
+    pub wide_code: Vec<WideCode>,
+}
+
+/// A code block that scrolls sideways: its widest line, and how many characters fit.
+#[derive(Deserialize)]
+pub struct WideCode {
+    /// The start of the widest line, enough for a writer to find it.
+    pub widest: String,
+    /// That line's length in characters.
+    pub chars: usize,
+    /// How many characters the block's box holds.
+    pub fits: usize,
 }
 
 /// A mermaid block that did not render.

@@ -56,8 +56,36 @@
     links.push({ raw, path: decodeURIComponent(url.pathname), fragment });
   }
 
+  // Code blocks wider than their box make the reader scroll sideways. Lines
+  // mdBook hides (`# ` lines of Rust snippets) take no width while hidden.
+  const charWidth = (() => {
+    const probe = document.createElement("code");
+    probe.style.cssText = "position:absolute;visibility:hidden;white-space:pre";
+    probe.textContent = "0".repeat(100);
+    document.body.appendChild(probe);
+    const width = probe.getBoundingClientRect().width / 100;
+    probe.remove();
+    return width;
+  })();
+  const textWidth = (el) => {
+    const style = getComputedStyle(el);
+    return el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  };
+  const wideCode = Array.from(document.querySelectorAll("pre > code"))
+    .filter((code) => code.scrollWidth > code.clientWidth + 1)
+    .map((code) => {
+      const lines = code.innerText.split("\n");
+      const widest = lines.reduce((a, b) => (b.length > a.length ? b : a), "");
+      return {
+        widest: widest.trim().slice(0, 60),
+        chars: widest.length,
+        fits: Math.floor(textWidth(code) / charWidth),
+      };
+    });
+
   return JSON.stringify({
     diagrams: diagrams().length,
+    wideCode,
     failures,
     anchors,
     links,
