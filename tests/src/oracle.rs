@@ -53,6 +53,15 @@ impl Interpreter {
         }
     }
 
+    /// The prefix that hides a line of its snippets in the rendered book (`book.toml`'s
+    /// `output.html.code.hidelines`), if it has one.
+    fn hidden_line_prefix(self) -> Option<&'static str> {
+        match self {
+            Self::Python => Some("~"),
+            Self::Node => None,
+        }
+    }
+
     fn install_hint(self) -> &'static str {
         match self {
             Self::Python => "install CPython 3.10+ (Debian: `apt-get install python3`)",
@@ -74,6 +83,25 @@ pub struct Oracle {
     pub code: String,
     /// What the book says it prints.
     pub expected: String,
+}
+
+/// The program with its hidden lines shown: mdBook hides a Python line that starts
+/// (after its indentation) with `~`, the prefix `book.toml` sets; the interpreter must see
+/// it without the `~`.
+pub fn shown_and_hidden(code: &str, interpreter: Interpreter) -> String {
+    let Some(prefix) = interpreter.hidden_line_prefix() else {
+        return code.to_string();
+    };
+    let mut shown: Vec<String> = Vec::new();
+    for line in code.lines() {
+        let indent = line.len() - line.trim_start().len();
+        shown.push(match line[indent..].strip_prefix(prefix) {
+            Some(rest) => format!("{}{rest}", &line[..indent]),
+            None => line.to_string(),
+        });
+    }
+    let ending = if code.ends_with('\n') { "\n" } else { "" };
+    shown.join("\n") + ending
 }
 
 /// Every oracle in the book. A snippet without its output block still becomes an oracle (with
@@ -105,7 +133,7 @@ pub fn oracles(book: &Book) -> Vec<Oracle> {
                 name: format!("{stem}_line_{}_{}", block.line, block.lang),
                 location: format!("src/{}:{}", page.name, block.line),
                 interpreter,
-                code: includes::expand(&block.code, dir),
+                code: shown_and_hidden(&includes::expand(&block.code, dir), interpreter),
                 expected,
             });
         }
@@ -268,6 +296,14 @@ mod tests {
             "{error}"
         );
         assert!(error.contains("apt-get install python3"), "{error}");
+    }
+
+    #[test]
+    fn hidden_python_lines_run_without_their_prefix_and_keep_their_indentation() {
+        let code = "~class A:\n~    x = 1\n    ~y = 2\nprint(~0)\n";
+        let shown = shown_and_hidden(code, Interpreter::Python);
+        assert_eq!(shown, "class A:\n    x = 1\n    y = 2\nprint(~0)\n");
+        assert_eq!(shown_and_hidden(code, Interpreter::Node), code);
     }
 
     #[test]
