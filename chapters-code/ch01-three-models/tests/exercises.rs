@@ -17,8 +17,8 @@ fn ex1_every_thread_records_its_id_in_one_list() {
         ids.len(),
         8,
         "expected 8 ids in the shared list (one per thread), found {}: did every \
-         thread push \
-         onto the SAME Vec, and did you wait for all of them before returning?",
+         thread push onto the SAME Vec, and did you wait for all of them before \
+         returning?",
         ids.len()
     );
     let distinct: HashSet<_> = ids.iter().collect();

@@ -17,8 +17,8 @@ fn every_task_runs_on_the_loops_one_thread() {
     assert_eq!(
         distinct.len(),
         1,
-        "100 tasks, before and after their await, should all report the same \
-         thread id"
+        "100 tasks, before and after their await, should all report the same thread \
+         id"
     );
     assert_eq!(
         seen[0],

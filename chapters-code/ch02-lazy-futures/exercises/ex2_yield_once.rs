@@ -3,7 +3,8 @@
 //! Make `YieldOnce` answer `Poll::Pending` on its first poll and `Poll::Ready(())`
 //! on its second. Before it returns `Pending` it must wake its waker: otherwise a
 //! real executor would never poll it again, and `.await`ing it on tokio would hang.
-//! (This is, give or take a budget, what `tokio::task::yield_now` does.)
+//! (`tokio::task::yield_now` is close, but it defers the wake until its scheduler
+//! has polled the I/O driver; chapter 3 shows the order that gives.)
 //!
 //! Hint: the struct needs one `bool` of state; `Countdown` in `src/countdown.rs`
 //! does the same with a counter. Call `cx.waker().wake_by_ref()` before

@@ -186,7 +186,7 @@ fn ex3_block_on_sleeps_instead_of_spinning() {
     assert!(
         polls <= 4,
         "block_on polled a pending future {polls} times while waiting: park the \
-         thread on \
-         Pending and let the waker unpark it, instead of polling in a loop"
+         thread on Pending and let the waker unpark it, instead of polling in a \
+         loop"
     );
 }

@@ -108,10 +108,11 @@ pub fn mermaid(steps: &[Step], chapter: u8) -> String {
     let mut new = Vec::new();
     let mut rows = Vec::new();
     let mut drawn: Vec<Structure> = Vec::new();
-    // Unnumbered: the arrows give the order, and `run_once`'s comments number
-    // its steps their own way (the timeout and the wait are two steps there).
-    for step in steps {
-        let node = format!("{}[\"{}\"]", step.id, step.does);
+    // Numbered as `run_once`'s comments number them. Circled digits, because
+    // mermaid would read "1. wait" as a Markdown list and drop the number.
+    for (number, step) in steps.iter().enumerate() {
+        let circled = char::from_u32(0x2460 + number as u32).unwrap_or('•');
+        let node = format!("{}[\"{circled} {}\"]", step.id, step.does);
         if step.chapter == chapter {
             new.push(step.id.to_string());
         }

@@ -30,7 +30,8 @@ static NEXT_LOOP_ID: AtomicU64 = AtomicU64::new(1);
 thread_local! {
     /// Every live loop created on this thread, by number: how a `Send` waker finds
     /// its `Rc` loop.
-    static LOOPS: RefCell<Vec<(u64, Weak<Core>)>> = const { RefCell::new(Vec::new()) };
+    static LOOPS: RefCell<Vec<(u64, Weak<Core>)>> =
+        const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` on the live loop numbered `id`, if this thread has one.

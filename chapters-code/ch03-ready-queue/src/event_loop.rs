@@ -130,9 +130,11 @@ impl EventLoop {
     /// asyncio's `_run_once`, without timers (chapter 4) and I/O (chapter 5).
     pub fn run_once(&self) {
         let core = &self.core;
-        let ntodo = core.begin_iteration(); // the snapshot: ready *now*
+        // 1. Take the snapshot: what is ready *now*.
+        let ntodo = core.begin_iteration();
+        // 2. Run those: each a callback, or one step of a task.
         for _ in 0..ntodo {
-            core.run_next_ready(); // a callback, or one step of a task
+            core.run_next_ready();
         }
     }
     // ANCHOR_END: run_once

@@ -35,13 +35,17 @@ pub enum RunError {
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RunError::AlreadyRunning => f.write_str("This event loop is already running"),
-            RunError::AnotherLoopRunning => {
-                f.write_str("Cannot run the event loop while another loop is running")
+            // CPython's words, where CPython has the case.
+            RunError::AlreadyRunning => {
+                f.write_str("This event loop is already running")
             }
-            RunError::Stalled => {
-                f.write_str("nothing is ready and nothing can wake the loop: it would wait forever")
-            }
+            RunError::AnotherLoopRunning => f.write_str(
+                "Cannot run the event loop while another loop is running",
+            ),
+            RunError::Stalled => f.write_str(
+                "nothing is ready and nothing can wake the loop: it would wait \
+                 forever",
+            ),
             RunError::StoppedBeforeComplete => {
                 f.write_str("Event loop stopped before Future completed.")
             }

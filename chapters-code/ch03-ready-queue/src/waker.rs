@@ -43,10 +43,8 @@ impl Wake for TaskWaker {
             }
             panic!(
                 "a ch03 task was woken from another thread than its loop's. This \
-                 loop only \
-                 takes wake-ups on its own thread; waking it from another thread \
-                 (asyncio's \
-                 call_soon_threadsafe) arrives in chapter 7"
+                 loop only takes wake-ups on its own thread; waking it from another \
+                 thread (asyncio's call_soon_threadsafe) arrives in chapter 7"
             );
         }
         // Otherwise the loop is gone, and so is the task: nothing to do.

@@ -34,17 +34,17 @@ impl EventLoop {
     /// One iteration, in CPython's order (`BaseEventLoop._run_once`).
     pub fn run_once(&self) {
         let lp = &self.timers;
-        // 1. How long may we block? 0 if anything is ready, else until the earliest
-        //    timer.
+        // 1. Wait: not at all if anything is ready, else until the earliest timer.
+        //    CPython waits in `select`; with no I/O yet (chapter 5), only the clock
+        //    moves.
         if let Some(timeout) = lp.poll_timeout() {
-            // 2. Poll I/O for that long. No I/O yet (chapter 5): only the clock
-            //    moves.
             lp.wait(timeout);
         }
-        // 3. Every due timer goes to the back of the ready queue.
+        // 2. Every due timer goes to the back of the ready queue.
         lp.move_due_timers();
-        // 4. Run the snapshot: what is ready now, timers included, and nothing more.
+        // 3. Take the snapshot: what is ready now, timers included.
         let ntodo = lp.begin_iteration();
+        // 4. Run those, and nothing more.
         for _ in 0..ntodo {
             lp.run_next_ready();
         }
@@ -84,27 +84,45 @@ crate::layered_event_loop!(EventLoop {
 /// when its layer `is_idle`, and dropping the loop `close`s its layer.
 #[macro_export]
 macro_rules! layered_event_loop {
-    ($loop:ident { $field:ident: $layer:ty, event: $event:ty, mermaid: $render:path }) => {
+    (
+        $loop:ident {
+            $field:ident: $layer:ty,
+            event: $event:ty,
+            mermaid: $render:path
+        }
+    ) => {
         impl $loop {
             /// A loop on the real monotonic clock, without a trace.
             pub fn new() -> Self {
-                Self::with_clock($crate::MonotonicClock::new(), $crate::ch03::Tracing::Off)
+                Self::with_clock(
+                    $crate::MonotonicClock::new(),
+                    $crate::ch03::Tracing::Off,
+                )
             }
 
             /// A loop on the real monotonic clock, recording a trace.
             pub fn traced() -> Self {
-                Self::with_clock($crate::MonotonicClock::new(), $crate::ch03::Tracing::On)
+                Self::with_clock(
+                    $crate::MonotonicClock::new(),
+                    $crate::ch03::Tracing::On,
+                )
             }
 
             /// A loop on a fresh `VirtualClock` at time 0: waiting for a timer takes
             /// no time.
             pub fn virtual_time() -> Self {
-                Self::with_clock($crate::VirtualClock::new(), $crate::ch03::Tracing::Off)
+                Self::with_clock(
+                    $crate::VirtualClock::new(),
+                    $crate::ch03::Tracing::Off,
+                )
             }
 
             /// A loop on a fresh `VirtualClock`, recording a trace.
             pub fn virtual_time_traced() -> Self {
-                Self::with_clock($crate::VirtualClock::new(), $crate::ch03::Tracing::On)
+                Self::with_clock(
+                    $crate::VirtualClock::new(),
+                    $crate::ch03::Tracing::On,
+                )
             }
 
             /// A reference to the loop, for callbacks and tasks to schedule more

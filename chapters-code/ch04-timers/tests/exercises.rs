@@ -66,8 +66,8 @@ fn ex1_a_slow_callback_does_not_make_the_ticks_drift() {
     assert_eq!(
         ticks,
         [secs(1.0), secs(2.0), secs(3.0)],
-        "ticks drifted: schedule tick k at start + k * period, not period after \
-         the last one"
+        "ticks drifted: schedule tick k at start + k * period, not period after the \
+         last one"
     );
 }
 

@@ -1,6 +1,7 @@
-//! Two things `Sleep::poll` promises that the timings elsewhere do not show: when the deadline
-//! is taken (at the first poll, as asyncio's `sleep`; tokio's `sleep` takes it when created),
-//! and which waker the timer wakes (the one given to the latest poll, as `Future` requires).
+//! Two things `Sleep::poll` promises that the timings elsewhere do not show: when
+//! the deadline is taken (at the first poll, as asyncio's `sleep`; tokio's `sleep`
+//! takes it when created), and which waker the timer wakes (the one given to the
+//! latest poll, as `Future` requires).
 
 use std::future::Future;
 use std::pin::Pin;

@@ -14,7 +14,7 @@ pub const ITERATION: [Step; 4] = [SELECT, DUE_TIMERS, SNAPSHOT, RUN];
 pub const SELECT: Step = Step {
     id: "select",
     does: "select(timeout): wait for sockets, at most until the earliest timer; \
-           ready sockets' callbacks join the ready queue",
+     ready sockets' callbacks join the ready queue",
     uses: Some(SELECTOR),
     chapter: 5,
 };

@@ -44,15 +44,16 @@ impl EventLoop {
     /// One iteration, in CPython's order (`BaseEventLoop._run_once`).
     pub fn run_once(&self) {
         let lp = &self.io;
-        // 1. How long may we block? 0 if anything is ready (or a stop is pending),
-        //    else until the earliest timer, else no timeout at all.
+        // 1. Wait in the selector: not at all if anything is ready (or a stop is
+        //    pending), else until the earliest timer, else with no timeout. The
+        //    callbacks of ready fds go to the ready queue.
         let timeout = lp.poll_timeout();
-        // 2. Wait in the selector; the callbacks of ready fds go to the ready queue.
         lp.poll_io(timeout);
-        // 3. Every due timer goes to the back of the ready queue.
+        // 2. Every due timer goes to the back of the ready queue.
         lp.move_due_timers();
-        // 4. Run the snapshot: what is ready now, I/O callbacks and timers included.
+        // 3. Take the snapshot: what is ready now, I/O callbacks and timers included.
         let ntodo = lp.begin_iteration();
+        // 4. Run those, and nothing more.
         for _ in 0..ntodo {
             lp.run_next_ready();
         }

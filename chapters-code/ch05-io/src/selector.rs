@@ -158,9 +158,9 @@ impl Selector {
             return Err(io::Error::new(
                 io::ErrorKind::AlreadyExists,
                 format!(
-                    "file descriptor {raw} is already registered with this \
-                     selector (as \
-                     {other:?}); deregister it first, or keep one owner per socket"
+                    "file descriptor {raw} is already registered with this selector \
+                     (as {other:?}); deregister it first, or keep one owner per \
+                     socket"
                 ),
             ));
         }

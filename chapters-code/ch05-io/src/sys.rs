@@ -48,11 +48,9 @@ pub fn raise_fd_limit(needed: u64) -> Result<u64, String> {
     let hard = limit.maximum.unwrap_or(u64::MAX);
     if hard < needed {
         return Err(format!(
-            "{needed} file descriptors are needed, but the hard limit on open \
-             files is {hard} \
-             (`ulimit -Hn`); raise it (e.g. in /etc/security/limits.conf, or run \
-             in a shell \
-             with a higher `ulimit -n`)"
+            "{needed} file descriptors are needed, but the hard limit on open files \
+             is {hard} (`ulimit -Hn`); raise it (e.g. in /etc/security/limits.conf, \
+             or run in a shell with a higher `ulimit -n`)"
         ));
     }
     setrlimit(

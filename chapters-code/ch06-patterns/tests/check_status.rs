@@ -1,5 +1,6 @@
-//! The running example: chapter 2's `check_status`, ten calls under `gather`, a `Semaphore`
-//! and `wait_for`, and what each of the three changes about when the ten are done.
+//! The running example: chapter 2's `check_status`, ten calls under `gather`, a
+//! `Semaphore` and `wait_for`, and what each of the three changes about when the ten
+//! are done.
 
 mod common;
 
@@ -18,7 +19,8 @@ async fn check_status(h: Rc<TimerCore>, month: u32) -> String {
     format!("2026-{month:02}: ready")
 }
 
-/// What ten checks did: the most running at once, when the last ended, how many timed out.
+/// What ten checks did: the most running at once, when the last ended, how many
+/// timed out.
 #[derive(Debug, PartialEq)]
 struct Outcome {
     peak: u32,
@@ -26,7 +28,8 @@ struct Outcome {
     timed_out: usize,
 }
 
-/// One check: behind `sem` if there is one, under `wait_for(.., timeout)` if there is one.
+/// One check: behind `sem` if there is one, under `wait_for(.., timeout)` if there
+/// is one.
 async fn check(
     h: Rc<TimerCore>,
     sem: Option<Semaphore>,

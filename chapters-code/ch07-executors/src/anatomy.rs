@@ -14,8 +14,8 @@ pub const ITERATION: [Step; 5] = [SELECT, DRAIN_INBOX, DUE_TIMERS, SNAPSHOT, RUN
 /// Chapter 5's select, which a post from another thread now ends early.
 pub const SELECT: Step = Step {
     id: "select",
-    does: "select(timeout): 0 if the inbox holds anything; \
-           another thread's post ends the wait (the self-pipe)",
+    does: "select(timeout): 0 if the inbox holds anything; another thread's post \
+     ends the wait (the self-pipe)",
     uses: Some(SELECTOR),
     chapter: 7,
 };

@@ -53,26 +53,25 @@ impl EventLoop {
     /// returns.
     pub fn run_once(&self) {
         let lp = &self.threaded;
-        // 1. How long may we block? As in chapter 5, but not at all if another
-        //    thread has left something in the inbox (in CPython it is in `_ready`
-        //    already).
+        // 1. Wait in the selector, as in chapter 5, but not at all if another thread
+        //    has left something in the inbox (in CPython it is in `_ready`
+        //    already). Another thread's post ends the wait: the self-pipe.
         let timeout = match lp.inbox_is_empty() {
             true => lp.poll_timeout(),
             false => Some(Duration::ZERO),
         };
-        // 2. Wait in the selector. Another thread's post ends the wait: the
-        //    self-pipe.
         let sleeps = timeout.is_none()
             || (timeout != Some(Duration::ZERO) && !lp.is_virtual_time());
         lp.set_parked(sleeps);
         lp.poll_io(timeout);
         lp.set_parked(false);
-        // 3. What other threads left goes to the back of the ready queue.
+        // 2. What other threads left goes to the back of the ready queue.
         lp.drain_inbox();
-        // 4. Every due timer goes to the back of the ready queue.
+        // 3. Every due timer goes to the back of the ready queue.
         lp.move_due_timers();
-        // 5. Run the snapshot, and nothing more.
+        // 4. Take the snapshot.
         let ntodo = lp.begin_iteration();
+        // 5. Run those, and nothing more.
         for _ in 0..ntodo {
             lp.run_next_ready();
         }

@@ -1,6 +1,6 @@
-//! The loop drawing of this chapter, generated and held against a traced
-//! `run_once` (see chapter 3's `tests/anatomy.rs`). When the steps change, run
-//! `UPDATE_EXPECT=1 cargo test -p ch07-executors --test anatomy` and review the diff.
+//! The loop drawing of this chapter, generated and held against a traced `run_once`
+//! (see chapter 3's `tests/anatomy.rs`). When the steps change, run `UPDATE_EXPECT=1
+//! cargo test -p ch07-executors --test anatomy` and review the diff.
 
 use ch03_ready_queue::anatomy::{ids, mermaid, steps_taken};
 use ch07_executors::EventLoop;

@@ -178,8 +178,7 @@ fn ex3_a_callback_that_takes_exactly_the_threshold_is_reported() {
         detector.report(),
         [("exactly".to_string(), Duration::from_millis(100))],
         "CPython reports a callback whose time is >= slow_callback_duration, so \
-         exactly the \
-         threshold counts"
+         exactly the threshold counts"
     );
 }
 
