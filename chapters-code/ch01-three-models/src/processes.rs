@@ -59,7 +59,6 @@ impl fmt::Display for WorkerError {
 
 impl std::error::Error for WorkerError {}
 
-// ANCHOR: worker
 /// A running worker process and the two pipes to it (plus its stderr, read when it
 /// dies).
 #[derive(Debug)]
@@ -127,6 +126,21 @@ impl Worker {
         }
     }
 
+    /// Sends a request and waits for its answer.
+    pub fn ask(&mut self, request: &Request) -> Result<Response, WorkerError> {
+        self.send(request)?;
+        self.receive()
+    }
+
+    /// Closes the worker's stdin, which tells it to stop, and waits for it to exit.
+    pub fn finish(mut self) -> Result<ExitStatus, WorkerError> {
+        drop(self.stdin.take());
+        self.child.wait().map_err(WorkerError::Io)
+    }
+}
+
+// ANCHOR: worker_reply
+impl Worker {
     /// Waits for the answer to the oldest request not yet answered.
     pub fn receive(&mut self) -> Result<Response, WorkerError> {
         let mut line = String::new();
@@ -138,18 +152,6 @@ impl Worker {
             }
             Err(e) => Err(WorkerError::Io(e)),
         }
-    }
-
-    /// Sends a request and waits for its answer.
-    pub fn ask(&mut self, request: &Request) -> Result<Response, WorkerError> {
-        self.send(request)?;
-        self.receive()
-    }
-
-    /// Closes the worker's stdin, which tells it to stop, and waits for it to exit.
-    pub fn finish(mut self) -> Result<ExitStatus, WorkerError> {
-        drop(self.stdin.take());
-        self.child.wait().map_err(WorkerError::Io)
     }
 
     /// Reaps a worker whose pipe closed and says how it ended.
@@ -171,6 +173,7 @@ impl Worker {
         }
     }
 }
+// ANCHOR_END: worker_reply
 
 /// Picks the message out of what a dying worker wrote to stderr.
 ///
@@ -197,7 +200,6 @@ impl Drop for Worker {
         }
     }
 }
-// ANCHOR_END: worker
 
 // ANCHOR: waits_as_processes
 /// Starts `n` workers, sends each a [`Request::Hello`] before reading any answer,

@@ -6,7 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-// ANCHOR: protocol
 /// What the parent asks a worker to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -62,4 +61,3 @@ pub enum Response {
         pid: u32,
     },
 }
-// ANCHOR_END: protocol
