@@ -269,6 +269,7 @@ impl Core {
             outcome,
         });
     }
+    // ANCHOR_END: poll_task
 
     /// Marks the task running and takes out its future and waker (and its name, if
     /// traced).
@@ -325,8 +326,6 @@ impl Core {
             }
         }
     }
-
-    // ANCHOR_END: poll_task
 
     /// The state of the task at `key`, while it is in the table.
     pub(crate) fn task_state(&self, key: TaskKey) -> Option<TaskState> {
