@@ -51,7 +51,7 @@ impl EventLoop {
         lp.poll_io(timeout);
         // 2. Every due timer goes to the back of the ready queue.
         lp.move_due_timers();
-        // 3. Take the snapshot: what is ready now, I/O callbacks and timers included.
+        // 3. Take the snapshot: what is ready now, I/O callbacks and timers too.
         let ntodo = lp.begin_iteration();
         // 4. Run those, and nothing more.
         for _ in 0..ntodo {

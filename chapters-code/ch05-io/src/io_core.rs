@@ -100,7 +100,7 @@ impl IoCore {
     }
 
     // ANCHOR: poll_io
-    /// Step 2 of an iteration: wait in the selector for at most `timeout`, then put
+    /// Step 1 of an iteration: wait in the selector for at most `timeout`, then put
     /// the callback of every ready waiter at the back of the ready queue. asyncio's
     /// `event_list = self._selector.select(timeout)` and
     /// `self._process_events(event_list)`, which appends each ready fd's reader or

@@ -81,6 +81,16 @@ struct Registration {
 }
 
 impl Registration {
+    /// `fd`, registered under `name`, with nobody waiting yet.
+    fn new(fd: RawFd, name: &str) -> Self {
+        Self {
+            fd,
+            name: name.to_string(),
+            reader: None,
+            writer: None,
+        }
+    }
+
     /// How many directions have a waiter: 0, 1 or 2.
     fn waiters(&self) -> usize {
         usize::from(self.reader.is_some()) + usize::from(self.writer.is_some())
@@ -95,6 +105,52 @@ struct Table {
     /// iteration whether anyone waits, and the answer must not cost a walk of the
     /// table.
     waiting: usize,
+}
+
+impl Table {
+    /// The waiters that `event` wakes, taken out of the table: `None` if nobody
+    /// waits for what it reports, or if its registration is gone.
+    ///
+    /// mio registers edge-triggered (`EPOLLET`, kqueue's `EV_CLEAR`): the kernel
+    /// reports a change of readiness once, and an fd nobody waits for is simply
+    /// skipped. That is safe because our I/O futures always try the system call
+    /// first and wait only after `WouldBlock`: any readiness that arrives after
+    /// that is a new edge.
+    fn take_waiters(&mut self, event: &mio::event::Event) -> Option<Readiness> {
+        let key = key_of(event.token());
+        // `None` if it was deregistered meanwhile:
+        let registration = self.registrations.get_mut(key)?;
+        // An error or a hang-up wakes both sides: their next system call reports it.
+        let failed = event.is_error();
+        let readable = event.is_readable() || event.is_read_closed() || failed;
+        let writable = event.is_writable() || event.is_write_closed() || failed;
+        let reader = readable.then(|| registration.reader.take()).flatten();
+        let writer = writable.then(|| registration.writer.take()).flatten();
+        if reader.is_none() && writer.is_none() {
+            return None; // nobody waits: the next read or write will just succeed
+        }
+        self.waiting -=
+            usize::from(reader.is_some()) + usize::from(writer.is_some());
+        Some(Readiness {
+            key,
+            name: registration.name.clone(),
+            readable,
+            writable,
+            reader,
+            writer,
+        })
+    }
+}
+
+/// The error for a second registration of `fd`, naming the registration it has.
+fn already_registered(fd: RawFd, owner: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!(
+            "file descriptor {fd} is already registered with this selector \
+             (as {owner:?}); deregister it first, or keep one owner per socket"
+        ),
+    )
 }
 
 /// Wakes a selector blocked in `select` from any thread: `Poller::notify()` in the
@@ -147,38 +203,20 @@ impl Selector {
     // ANCHOR: register
     /// Registers `fd` under `name`: one `epoll_ctl(EPOLL_CTL_ADD)` for both
     /// directions, kept until [`Selector::deregister`]. Refuses an fd that is
-    /// already registered, as `selectors` raises
-    /// `KeyError: ... is already registered`; epoll itself refuses a regular file
-    /// (`EPERM`), and the error is passed on.
+    /// already registered, as `selectors` raises `KeyError`; epoll itself refuses a
+    /// regular file (`EPERM`), and the error is passed on.
     pub fn register(&self, fd: BorrowedFd<'_>, name: &str) -> io::Result<FdKey> {
         let raw = fd.as_raw_fd();
         let mut table = self.table.borrow_mut();
         if let Some(&key) = table.by_fd.get(&raw) {
-            let other = &table.registrations[key].name;
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!(
-                    "file descriptor {raw} is already registered with this selector \
-                     (as {other:?}); deregister it first, or keep one owner per \
-                     socket"
-                ),
-            ));
+            return Err(already_registered(raw, &table.registrations[key].name));
         }
-        let key = table.registrations.insert(Registration {
-            fd: raw,
-            name: name.to_string(),
-            reader: None,
-            writer: None,
-        });
-        let interest = mio::Interest::READABLE | mio::Interest::WRITABLE;
-        let registered = self.poll.borrow().registry().register(
-            &mut SourceFd(&raw),
-            token(key),
-            interest,
-        );
-        if let Err(error) = registered {
-            // the kernel refused it: forget it again
-            table.registrations.remove(key);
+        let key = table.registrations.insert(Registration::new(raw, name));
+        let both = mio::Interest::READABLE | mio::Interest::WRITABLE;
+        let (poll, source) = (self.poll.borrow(), &mut SourceFd(&raw));
+        let added = poll.registry().register(source, token(key), both);
+        if let Err(error) = added {
+            table.registrations.remove(key); // the kernel refused it: forget it
             return Err(error);
         }
         table.by_fd.insert(raw, key);
@@ -243,55 +281,23 @@ impl Selector {
     // ANCHOR: select
     /// Waits until a registered fd is ready, a [`Notifier`] fires, or `timeout`
     /// passes (`None`: no timeout), then returns the ready fds that someone waits
-    /// for, in key order, with their waiters taken out. `epoll_wait`, then a look-up
-    /// in the table.
-    ///
-    /// mio registers edge-triggered (`EPOLLET`, kqueue's `EV_CLEAR`): the kernel
-    /// reports a change of readiness once, and an fd nobody waits for is simply
-    /// skipped. That is safe because our I/O futures always try the system call
-    /// first and wait only after `WouldBlock`: any readiness that arrives after that
-    /// is a new edge.
+    /// for, in key order, with their waiters taken out: `epoll_wait`, then a
+    /// look-up in the table.
     pub fn select(&self, timeout: Option<Duration>) -> io::Result<Vec<Readiness>> {
         let mut events = self.events.borrow_mut();
         match self.poll.borrow_mut().poll(&mut events, timeout) {
-            Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {
                 return Ok(Vec::new());
             }
-            Err(e) => return Err(e),
+            result => result?,
         }
         let mut table = self.table.borrow_mut();
-        let table = &mut *table;
-        let mut ready = Vec::new();
-        for event in events.iter() {
-            if event.token() == NOTIFY_TOKEN {
-                continue; // only there to end the wait
-            }
-            let key = key_of(event.token());
-            let Some(registration) = table.registrations.get_mut(key) else {
-                continue; // deregistered meanwhile
-            };
-            // An error or a hang-up wakes both sides: their next system call reports
-            // it.
-            let failed = event.is_error();
-            let readable = event.is_readable() || event.is_read_closed() || failed;
-            let writable = event.is_writable() || event.is_write_closed() || failed;
-            let reader = readable.then(|| registration.reader.take()).flatten();
-            let writer = writable.then(|| registration.writer.take()).flatten();
-            if reader.is_none() && writer.is_none() {
-                continue; // nobody waits: the next read or write will just succeed
-            }
-            table.waiting -=
-                usize::from(reader.is_some()) + usize::from(writer.is_some());
-            ready.push(Readiness {
-                key,
-                name: registration.name.clone(),
-                readable,
-                writable,
-                reader,
-                writer,
-            });
-        }
+        let mut ready: Vec<Readiness> = events
+            .iter()
+            // the notifier's event is only there to end the wait
+            .filter(|event| event.token() != NOTIFY_TOKEN)
+            .filter_map(|event| table.take_waiters(event)) // None: nobody waits
+            .collect();
         ready.sort_by_key(|r| r.key); // the kernel's order varies; ours does not
         Ok(ready)
     }

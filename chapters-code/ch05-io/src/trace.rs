@@ -43,7 +43,7 @@ pub enum Event {
         /// Which direction.
         interest: Interest,
     },
-    /// The loop called `select`: step 2 of an iteration.
+    /// The loop called `select`: step 1 of an iteration.
     SelectCalled {
         /// How long it may block: `None` is no timeout.
         timeout: Option<Duration>,
