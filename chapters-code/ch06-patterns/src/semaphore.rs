@@ -26,7 +26,6 @@ struct Inner {
     waiters: RefCell<VecDeque<Rc<Waiter>>>,
 }
 
-// ANCHOR: semaphore
 /// At most `n` permits out at once; waiters are served in the order they came.
 #[derive(Clone)]
 pub struct Semaphore {
@@ -56,7 +55,16 @@ impl Semaphore {
     pub fn available_permits(&self) -> usize {
         self.inner.permits.get()
     }
+}
 
+/// The future [`Semaphore::acquire`] returns.
+pub struct Acquire {
+    sem: Semaphore,
+    waiter: Option<Rc<Waiter>>,
+}
+
+// ANCHOR: release_and_acquire
+impl Semaphore {
     /// Hands a permit back: to the first waiter if there is one, else to the
     /// counter.
     fn release(&self) {
@@ -74,19 +82,10 @@ impl Semaphore {
     }
 }
 
-/// The future [`Semaphore::acquire`] returns.
-pub struct Acquire {
-    sem: Semaphore,
-    waiter: Option<Rc<Waiter>>,
-}
-
 impl Future for Acquire {
     type Output = SemaphorePermit;
 
-    fn poll(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<SemaphorePermit> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let sem = self.sem.clone();
         if let Some(waiter) = &self.waiter {
             if waiter.granted.get() {
@@ -111,6 +110,7 @@ impl Future for Acquire {
         Poll::Pending
     }
 }
+// ANCHOR_END: release_and_acquire
 
 impl Drop for Acquire {
     /// A waiter dropped (cancelled) leaves the queue; one granted a permit it never
@@ -140,7 +140,6 @@ impl Drop for SemaphorePermit {
         self.sem.release();
     }
 }
-// ANCHOR_END: semaphore
 
 impl fmt::Debug for Semaphore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
