@@ -73,7 +73,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-// ANCHOR: job_handle
+/// Sleeps on `condvar`, letting go of the lock meanwhile (poisoning as in [`lock`]).
+fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    condvar
+        .wait(guard)
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A job's result, to come: `concurrent.futures.Future`. `Send + Sync`: any thread
 /// may wait for it, look at it, or add a done-callback.
 pub struct JobHandle<T> {
@@ -118,7 +124,6 @@ impl<T: Send + 'static> JobHandle<T> {
         state.result.take()
     }
 }
-// ANCHOR_END: job_handle
 
 impl<T> Clone for JobHandle<T> {
     fn clone(&self) -> Self {
@@ -137,6 +142,18 @@ impl<T> fmt::Debug for JobHandle<T> {
 }
 
 impl<T> Completion<T> {
+    /// A job's result, not there yet.
+    fn new() -> Arc<Self> {
+        Arc::new(Completion {
+            state: Mutex::new(JobState {
+                result: None,
+                done: false,
+                callbacks: Vec::new(),
+            }),
+            finished: Condvar::new(),
+        })
+    }
+
     /// Stores the result, wakes blocked waiters, then runs the done-callbacks here,
     /// on the worker thread (`Future.set_result` → `_invoke_callbacks`).
     fn finish(&self, result: Result<T, JobError>) {
@@ -169,7 +186,6 @@ struct PoolShared {
     work: Condvar,
 }
 
-// ANCHOR: pool
 /// A pool of at most `max_workers` threads running submitted jobs in submission
 /// order: `ThreadPoolExecutor`. Threads start lazily, one per submit that finds no
 /// idle thread. Dropping the pool shuts it down and waits
@@ -215,50 +231,6 @@ impl ThreadPool {
         (cpus + 4).min(32)
     }
 
-    /// Queues `job` and returns its future result. A panic in `job` becomes its
-    /// [`JobError::Panicked`]; the worker goes on with the next job.
-    pub fn submit<F, T>(&self, job: F) -> Result<JobHandle<T>, SubmitError>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        let completion = Arc::new(Completion {
-            state: Mutex::new(JobState {
-                result: None,
-                done: false,
-                callbacks: Vec::new(),
-            }),
-            finished: Condvar::new(),
-        });
-        let done = completion.clone();
-        let run: Job = Box::new(move || {
-            let result = catch_unwind(AssertUnwindSafe(job)).map_err(|payload| {
-                JobError::Panicked(panic_message(payload.as_ref()))
-            });
-            done.finish(result);
-        });
-        let mut state = lock(&self.shared.state);
-        if state.shutdown {
-            return Err(SubmitError::Shutdown);
-        }
-        state.queue.push_back(run);
-        // _adjust_thread_count: a new thread only if no idle one will take this job.
-        if state.queue.len() > state.idle
-            && state.threads.len() < self.shared.max_workers
-        {
-            let name = format!("{}_{}", self.shared.prefix, state.threads.len());
-            let shared = self.shared.clone();
-            let thread = std::thread::Builder::new()
-                .name(name)
-                .spawn(move || worker(&shared))
-                .expect("spawn a pool thread");
-            state.threads.push(thread);
-        }
-        drop(state);
-        self.shared.work.notify_one();
-        Ok(JobHandle { completion })
-    }
-
     /// Refuses new jobs, lets every queued job finish, and joins the threads:
     /// `shutdown(wait=True)`. Calling it again does nothing.
     pub fn shutdown(&self) {
@@ -273,6 +245,17 @@ impl ThreadPool {
         }
     }
 
+    /// Starts one more worker thread, named `<prefix>_<n>`.
+    fn start_worker(&self, state: &mut PoolState) {
+        let name = format!("{}_{}", self.shared.prefix, state.threads.len());
+        let shared = self.shared.clone();
+        let thread = std::thread::Builder::new()
+            .name(name)
+            .spawn(move || worker(&shared))
+            .expect("spawn a pool thread");
+        state.threads.push(thread);
+    }
+
     /// How many threads have been started so far.
     pub fn threads_started(&self) -> usize {
         lock(&self.shared.state).threads.len()
@@ -281,6 +264,40 @@ impl ThreadPool {
     /// The most threads this pool will start.
     pub fn max_workers(&self) -> usize {
         self.shared.max_workers
+    }
+}
+
+// ANCHOR: submit
+impl ThreadPool {
+    /// Queues `job` and returns its future result. A panic in `job` becomes its
+    /// [`JobError::Panicked`]; the worker goes on with the next job.
+    pub fn submit<F, T>(&self, job: F) -> Result<JobHandle<T>, SubmitError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let completion = Completion::new();
+        let done = completion.clone();
+        let run: Job = Box::new(move || {
+            let result = catch_unwind(AssertUnwindSafe(job)).map_err(|payload| {
+                JobError::Panicked(panic_message(payload.as_ref()))
+            });
+            done.finish(result); // then runs the done-callbacks, here
+        });
+        let mut state = lock(&self.shared.state);
+        if state.shutdown {
+            return Err(SubmitError::Shutdown);
+        }
+        state.queue.push_back(run);
+        // _adjust_thread_count: a new thread only if no idle one will take this job.
+        if state.queue.len() > state.idle
+            && state.threads.len() < self.shared.max_workers
+        {
+            self.start_worker(&mut state); // named `<prefix>_<n>`, runs `worker`
+        }
+        drop(state);
+        self.shared.work.notify_one();
+        Ok(JobHandle { completion })
     }
 }
 
@@ -298,17 +315,14 @@ fn worker(shared: &PoolShared) {
                     return;
                 }
                 state.idle += 1;
-                state = shared
-                    .work
-                    .wait(state)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                state = wait(&shared.work, state); // until a submit or shutdown
                 state.idle -= 1;
             }
         };
         job(); // outside the lock; it catches its own panic
     }
 }
-// ANCHOR_END: pool
+// ANCHOR_END: submit
 
 impl Drop for ThreadPool {
     fn drop(&mut self) {

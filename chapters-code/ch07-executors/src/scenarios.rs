@@ -34,7 +34,6 @@ pub struct RoundTrip {
     pub saw_loop_parked: bool,
 }
 
-// ANCHOR: round_trip
 /// One `to_thread` round trip, in an order that is the same on every run: the task
 /// sends the job to the default pool and waits; the job waits at a gate that a
 /// helper thread opens only once the loop sleeps in `select`; the job's result comes
@@ -67,4 +66,3 @@ pub fn to_thread_round_trip() -> RoundTrip {
         saw_loop_parked,
     }
 }
-// ANCHOR_END: round_trip
