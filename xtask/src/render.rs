@@ -112,15 +112,8 @@ fn find_problems(book_dir: &Path, visits: &BTreeMap<String, PageVisit>) -> Vec<S
             ));
         }
         // print.html repeats every chapter; each block is reported on its chapter's page.
-        let wide_code = match page.as_str() {
-            "print.html" => &[][..],
-            _ => &visit.probe.wide_code[..],
-        };
-        for wide in wide_code {
-            problems.push(format!(
-                "{page}: code block scrolls sideways: a line of {} characters in a box of {}: `{}`",
-                wide.chars, wide.fits, wide.widest
-            ));
+        if page != "print.html" {
+            problems.extend(wide_blocks(page, &visit.probe));
         }
         for error in &visit.page_errors {
             problems.push(format!("{page}: page error: {error}"));
@@ -135,6 +128,23 @@ fn find_problems(book_dir: &Path, visits: &BTreeMap<String, PageVisit>) -> Vec<S
         problems.extend(broken.into_iter().map(|why| format!("{page}: {why}")));
     }
     problems
+}
+
+/// Code blocks and tables wider than their box: the reader would scroll them sideways.
+fn wide_blocks(page: &str, probe: &browser::Probe) -> Vec<String> {
+    let code = probe.wide_code.iter().map(|wide| {
+        format!(
+            "{page}: code block scrolls sideways: a line of {} characters in a box of {}: `{}`",
+            wide.chars, wide.fits, wide.widest
+        )
+    });
+    let tables = probe.wide_tables.iter().map(|wide| {
+        format!(
+            "{page}: table scrolls sideways: {} px wide in a box of {} px, first cell `{}`",
+            wide.width, wide.fits, wide.first_cell
+        )
+    });
+    code.chain(tables).collect()
 }
 
 /// Names a failed diagram by its first lines, so a writer can find it.

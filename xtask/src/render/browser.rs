@@ -42,6 +42,21 @@ pub struct Probe {
     /// Code blocks wider than their box, which a reader would have to scroll.
     #[serde(rename = "wideCode")]
     pub wide_code: Vec<WideCode>,
+    /// Tables wider than the page, which scroll sideways too.
+    #[serde(rename = "wideTables")]
+    pub wide_tables: Vec<WideTable>,
+}
+
+/// A table that scrolls sideways: its first cell, its width and the page's, in pixels.
+#[derive(Deserialize)]
+pub struct WideTable {
+    /// The text of its first header cell, enough for a writer to find it.
+    #[serde(rename = "firstCell")]
+    pub first_cell: String,
+    /// How wide the table is.
+    pub width: usize,
+    /// How wide its box is.
+    pub fits: usize,
 }
 
 /// A code block that scrolls sideways: its widest line, and how many characters fit.

@@ -83,7 +83,17 @@
       };
     });
 
+  // Tables too: mdBook wraps each in a div that scrolls when the table is wider.
+  const wideTables = Array.from(document.querySelectorAll(".table-wrapper"))
+    .filter((wrapper) => wrapper.scrollWidth > wrapper.clientWidth + 1)
+    .map((wrapper) => ({
+      firstCell: (wrapper.querySelector("th, td")?.innerText ?? "").trim().slice(0, 60),
+      width: wrapper.scrollWidth,
+      fits: wrapper.clientWidth,
+    }));
+
   return JSON.stringify({
+    wideTables,
     diagrams: diagrams().length,
     wideCode,
     failures,
