@@ -33,7 +33,7 @@ pub async fn cpu_jobs_inline(seeds: Vec<u64>, rounds: u64) -> Vec<u64> {
     seeds.into_iter().map(|s| cpu_job(s, rounds)).collect()
 }
 
-/// Each job in [`to_thread`], all gathered: one thread per job, in parallel with
+/// Each job in [`to_thread()`], all gathered: one thread per job, in parallel with
 /// each other and with the loop.
 pub async fn cpu_jobs_to_thread(
     core: &Rc<Core>,

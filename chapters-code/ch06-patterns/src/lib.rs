@@ -4,15 +4,15 @@
 //! CPython writes it (`Lib/asyncio/tasks.py`, `Lib/asyncio/locks.py`,
 //! `Lib/asyncio/threads.py`):
 //!
-//! - [`gather`]: spawn every future as a task, wait for all, results in argument
+//! - [`gather()`]: spawn every future as a task, wait for all, results in argument
 //!   order; the first failure is returned at once and the other tasks keep running
 //!   (asyncio's `gather(..., return_exceptions=False)`); [`gather_settled`] waits
 //!   for all, failures included (`return_exceptions=True`);
-//! - [`as_completed`]: the results as the tasks finish, in completion order;
-//! - [`wait_for`]: chapter 4's `wait_for`, plus CPython's rule for a zero timeout;
+//! - [`as_completed()`]: the results as the tasks finish, in completion order;
+//! - [`wait_for()`]: chapter 4's `wait_for`, plus CPython's rule for a zero timeout;
 //! - [`Semaphore`]: at most `n` holders at once, waiters served first come, first
 //!   served;
-//! - [`to_thread`]: run a blocking function on another thread while the loop goes
+//! - [`to_thread()`]: run a blocking function on another thread while the loop goes
 //!   on;
 //! - [`cpu`]: the CPU-bound jobs of the parallel speed-up benchmark;
 //! - [`scenarios`]: the sequential and concurrent sleeps the book draws, and the
