@@ -1,6 +1,7 @@
 //! Async tasks: one thread, many waits, and a loop that nothing may block.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::thread;
 
 use ch01_three_models::tasks::{
@@ -8,7 +9,7 @@ use ch01_three_models::tasks::{
     waits_as_tasks,
 };
 use ch01_three_models::workload::cpu_work;
-use test_support::{LIMIT, join_within};
+use test_support::{Barrier, LIMIT, join_within};
 
 #[test]
 fn every_task_runs_on_the_loops_one_thread() {
@@ -86,18 +87,31 @@ fn one_running_loop_per_thread() {
         message.contains("Cannot start a runtime from within a runtime"),
         "unexpected panic message: {message}"
     );
-    // ... while other threads may each run their own loop at the same time.
+    // ... while other threads may each run their own loop at the same time: each
+    // loop's task waits at a barrier that opens only when all three are running.
     // Not scoped threads: a scope would wait for a stuck thread with no limit.
+    let all_running = Arc::new(Barrier::new(3));
     let handles: Vec<_> = (0..3)
-        .map(|_| thread::spawn(|| waits_as_tasks(5)))
+        .map(|_| {
+            let all_running = all_running.clone();
+            thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap();
+                // Blocking the loop is fine here: this task is all it runs. The
+                // barrier panics, naming the wait, if the other loops never come.
+                rt.block_on(async move {
+                    all_running.wait_within(LIMIT, "the other two loops");
+                    thread::current().id()
+                })
+            })
+        })
         .collect();
     let per_thread: Vec<_> = handles
         .into_iter()
-        .map(|h| {
-            join_within(h, LIMIT, "a thread's loop to finish its 5 waits").unwrap()
-        })
+        .map(|h| join_within(h, LIMIT, "a thread's loop to finish").unwrap())
         .collect();
-    let loop_threads: HashSet<_> = per_thread.iter().map(|seen| seen[0]).collect();
+    let loop_threads: HashSet<_> = per_thread.iter().collect();
     assert_eq!(
         loop_threads.len(),
         3,
