@@ -3,9 +3,9 @@
 //!
 //! Each chapter that changes `run_once` (3, 4, 5 and 7) lists its iteration's steps
 //! in order, each marked with the chapter that added or changed it. [`mermaid`]
-//! draws the list as a cycle, with that chapter's steps highlighted. [`steps_taken`]
-//! reads a traced iteration back as step ids, so a chapter's test can assert that
-//! `run_once` really takes the drawn steps in the drawn order.
+//! draws the list top to bottom, with that chapter's steps highlighted.
+//! [`steps_taken`] reads a traced iteration back as step ids, so a chapter's test can
+//! assert that `run_once` really takes the drawn steps in the drawn order.
 
 use crate::trace::Event;
 
@@ -38,8 +38,7 @@ pub const READY_QUEUE: Structure = Structure {
     chapter: 3,
 };
 
-// ANCHOR: iteration
-/// This chapter's iteration: two steps, and the one structure they share.
+/// This chapter's iteration: two steps, around the ready queue.
 pub const ITERATION: [Step; 2] = [SNAPSHOT, RUN];
 
 /// Counts what is ready *now*; the loop runs that many entries and no more.
@@ -57,7 +56,6 @@ pub const RUN: Step = Step {
     uses: None,
     chapter: 3,
 };
-// ANCHOR_END: iteration
 
 /// The step a chapter-3 event belongs to: the iteration's start is the snapshot, a
 /// callback or a task's poll is the run. Other events (a callback queued, a task

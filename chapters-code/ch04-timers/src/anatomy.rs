@@ -5,7 +5,6 @@
 use crate::trace::Event;
 use ch03_ready_queue::anatomy::{self as ch03, RUN, SNAPSHOT, Step, Structure};
 
-// ANCHOR: iteration
 /// This chapter's iteration: two steps before chapter 3's, around the timer heap.
 pub const ITERATION: [Step; 4] = [WAIT, DUE_TIMERS, SNAPSHOT, RUN];
 
@@ -31,7 +30,6 @@ pub const TIMER_HEAP: Structure = Structure {
     name: "timer heap",
     chapter: 4,
 };
-// ANCHOR_END: iteration
 
 /// The step a chapter-4 event belongs to: the clock moving is the wait, a timer
 /// firing is the move of due timers; chapter 3's events map as there.

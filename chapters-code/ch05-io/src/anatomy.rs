@@ -6,7 +6,6 @@ use crate::trace::Event;
 use ch03_ready_queue::anatomy::{RUN, SNAPSHOT, Step, Structure};
 use ch04_timers::anatomy::{self as ch04, DUE_TIMERS};
 
-// ANCHOR: iteration
 /// This chapter's iteration: chapter 4's, with the wait done by the selector.
 pub const ITERATION: [Step; 4] = [SELECT, DUE_TIMERS, SNAPSHOT, RUN];
 
@@ -24,7 +23,6 @@ pub const SELECTOR: Structure = Structure {
     name: "selector (epoll)",
     chapter: 5,
 };
-// ANCHOR_END: iteration
 
 /// The step a chapter-5 event belongs to: the call to `select`, what it reports and
 /// the clock it lets move are the select step; chapter 4's events map as there.

@@ -7,7 +7,6 @@ use ch03_ready_queue::anatomy::{RUN, SNAPSHOT, Step, Structure};
 use ch04_timers::anatomy::DUE_TIMERS;
 use ch05_io::anatomy::{self as ch05, SELECTOR};
 
-// ANCHOR: iteration
 /// This chapter's iteration: chapter 5's, with the inbox drained after the wait.
 pub const ITERATION: [Step; 5] = [SELECT, DRAIN_INBOX, DUE_TIMERS, SNAPSHOT, RUN];
 
@@ -34,7 +33,6 @@ pub const INBOX: Structure = Structure {
     name: "inbox (Mutex)",
     chapter: 7,
 };
-// ANCHOR_END: iteration
 
 /// The step a chapter-7 event belongs to: something taken from another thread is
 /// the inbox drain; chapter 5's events map as there.
