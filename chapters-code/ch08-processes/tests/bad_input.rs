@@ -1,7 +1,7 @@
 //! Bad input and misbehaving workers: each a clear error that says what happened,
 //! and the pool keeps serving.
 
-mod pool_common;
+mod common;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -18,9 +18,7 @@ use ch08_processes::job::{
 };
 use ch08_processes::pool::{JobError, ProcessPool, WorkerId, run_in_process};
 use ch08_processes::{EventLoop, MAX_FRAME};
-use pool_common::{
-    TempPath, WORKER, assert_all_gone, sigkill, until_running, with_pool,
-};
+use common::{TempPath, WORKER, assert_all_gone, sigkill, until_running, with_pool};
 use serde::{Deserialize, Serialize};
 use test_support::{LIMIT, run_within};
 

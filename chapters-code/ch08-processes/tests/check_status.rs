@@ -2,7 +2,7 @@
 //! process: the notes' `run_in_executor(None, ...)` with a process pool in place of
 //! the thread pool.
 
-mod pool_common;
+mod common;
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use ch05_io::IoCore;
 use ch06_patterns::gather;
 use ch08_processes::job::FileDownloadStatus;
 use ch08_processes::pool::{ProcessPool, run_in_process};
-use pool_common::{TempPath, with_pool};
+use common::{TempPath, with_pool};
 
 // ANCHOR: check_status
 /// `async def check_status(p): return await loop.run_in_executor(pool, ...)`, with

@@ -1,14 +1,14 @@
 //! A worker killed in the middle of a job: that job fails, naming the worker and
 //! the signal; the worker is reaped and replaced; the other jobs are not touched.
 
-mod pool_common;
+mod common;
 
 use std::os::unix::process::ExitStatusExt;
 
 use ch08_processes::is_gone;
 use ch08_processes::job::{Pid, WaitForPath};
 use ch08_processes::pool::{JobError, WorkerEvent, WorkerId, run_in_process};
-use pool_common::{TempPath, sigkill, until_running, with_pool};
+use common::{TempPath, sigkill, until_running, with_pool};
 
 // ANCHOR: crash
 /// The worker's task sees its stdout end mid-job; `retire` reaps the worker

@@ -3,7 +3,8 @@
 //! a timeout: a real deadlock never resolves, so this cannot fail by chance), then
 //! fixed by reading while waiting.
 
-use std::future::Future;
+mod common;
+
 use std::io;
 use std::os::unix::process::ExitStatusExt;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use std::time::Duration;
 use ch06_patterns::wait_for;
 use ch08_processes::subprocess::Subprocess;
 use ch08_processes::{EventLoop, is_gone};
-use test_support::LIMIT;
+use common::run_bounded;
 
 // ANCHOR: writer
 /// 4 MiB on stdout, as 4096 lines of 1023 zeros and a newline: 64 times what a
@@ -24,15 +25,6 @@ const LINES: usize = 4096;
 const BYTES: usize = 4 << 20;
 // ANCHOR_END: writer
 const NO_ARGS: [&str; 0] = [];
-
-/// Runs `fut` to completion on `lp`, within the tests' limit: a deadlock fails the
-/// test instead of hanging it, and the future dropped at the limit drops its
-/// `Subprocess`es, which kill and reap their children.
-fn run_bounded<F: Future + 'static>(lp: &EventLoop, fut: F) -> F::Output {
-    let bounded = wait_for(lp.io().timers(), fut, LIMIT);
-    let done = lp.run_until_complete(bounded).expect("the loop runs");
-    done.unwrap_or_else(|_| panic!("not done within {LIMIT:?}"))
-}
 
 // ANCHOR: stuck
 #[test]

@@ -5,7 +5,7 @@
 //! it has a shorter bound with its own message, so a wrong answer fails, it never
 //! hangs. Every worker process a test starts is gone when it ends.
 
-mod pool_common;
+mod common;
 
 use std::cell::Cell;
 use std::future::Future;
@@ -21,7 +21,7 @@ use ch08_processes::exercises::ex3_max_tasks_per_child::RecyclingWorker;
 use ch08_processes::job::{CountPrimes, Job, Panic, Pid, ValueAfter, WaitForPath};
 use ch08_processes::pool::{JobError, ProcessPool};
 use ch08_processes::{EventLoop, is_gone};
-use pool_common::{TempPath, WORKER, assert_all_gone, with_pool};
+use common::{TempPath, WORKER, assert_all_gone, with_pool};
 use test_support::{LIMIT, run_within};
 
 /// How long a test waits on the loop for something a correct answer does at once:

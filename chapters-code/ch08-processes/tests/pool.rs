@@ -1,21 +1,21 @@
 //! The process pool on the loop: jobs run in other processes, results come back
 //! as I/O readiness, out of order, while the loop serves everything else.
 
-mod pool_common;
+mod common;
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::process::{Command, Stdio};
 use std::rc::Rc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ch06_patterns::{gather, wait_for};
 use ch08_processes::job::{CountPrimes, Job, Pid, WaitForPath};
 use ch08_processes::pool::{JobError, ProcessPool, WorkerEvent, run_in_process};
 use ch08_processes::worker::{Request, Response};
 use ch08_processes::{EventLoop, encode};
-use pool_common::{TempPath, WORKER, assert_all_gone, until_running, with_pool};
+use common::{
+    TempPath, WORKER, assert_all_gone, run_bounded, runs_alone, threads,
+    until_running, with_pool,
+};
 use test_support::{LIMIT, run_within};
 
 /// The whole path of a job: `submit` queues it; a worker's task, `serve_jobs`,
@@ -316,60 +316,3 @@ fn the_pool_starts_no_thread_neither_at_start_nor_while_a_job_runs() {
     assert_eq!(during, before, "nor did running a job");
 }
 // ANCHOR_END: no_thread
-
-/// Runs `fut` on `lp` within the tests' limit, on this thread: a helper thread
-/// (as `run_within` starts) would be counted.
-fn run_bounded<F: Future + 'static>(lp: &EventLoop, fut: F) -> F::Output {
-    let bounded = wait_for(lp.io().timers(), fut, LIMIT);
-    let done = lp.run_until_complete(bounded).expect("the loop runs");
-    done.unwrap_or_else(|_| panic!("not done within {LIMIT:?}"))
-}
-
-/// The number of threads this process has now, as the kernel counts them.
-fn threads() -> usize {
-    let status = std::fs::read_to_string("/proc/self/status").expect("read status");
-    let line = status.lines().find(|l| l.starts_with("Threads:"));
-    let count = line.and_then(|l| l.split_whitespace().nth(1));
-    count.expect("a Threads: line").parse().expect("a number")
-}
-
-/// Set in the copy of this test binary that [`runs_alone`] starts.
-const ALONE: &str = "CH08_POOL_TEST_ALONE";
-
-/// Whether this process may run `test`: only a copy of this test binary that
-/// runs `test` and nothing else, where no other test starts or ends a thread
-/// while `test` counts them. Called in any other process, it runs that copy,
-/// asserts it passed, and returns `false`. (The same as in `subprocess.rs`.)
-fn runs_alone(test: &str) -> bool {
-    if std::env::var_os(ALONE).is_some() {
-        return true;
-    }
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let mut copy = Command::new(exe)
-        .args([test, "--exact", "--test-threads=1"])
-        .env(ALONE, "1")
-        .stdout(Stdio::piped()) // a few hundred bytes: the pipe holds them
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start a copy of the test binary");
-    let deadline = Instant::now() + LIMIT;
-    while copy.try_wait().expect("poll the copy").is_none() {
-        if Instant::now() > deadline {
-            let _ = copy.kill();
-            let _ = copy.wait();
-            panic!("the copy running {test} alone did not end within {LIMIT:?}");
-        }
-        thread::sleep(Duration::from_millis(5));
-    }
-    let output = copy.wait_with_output().expect("collect the copy's output");
-    let said = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{test} failed when run alone:\n{said}"
-    );
-    assert!(
-        said.contains("1 passed"),
-        "{test} did not run alone:\n{said}"
-    );
-    false
-}

@@ -1,11 +1,12 @@
 //! `Subprocess`: a child's lines read through the selector while other tasks run,
 //! its exit status learned from a pidfd with no thread, and no child left behind.
 
+mod common;
+
 use std::cell::RefCell;
-use std::future::Future;
 use std::io;
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::rc::Rc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -13,19 +14,11 @@ use std::time::{Duration, Instant};
 use ch06_patterns::wait_for;
 use ch08_processes::subprocess::Subprocess;
 use ch08_processes::{EventLoop, is_gone};
+use common::{run_bounded, runs_alone, threads};
 use test_support::LIMIT;
 
 const SIGKILL: i32 = 9;
 const NO_ARGS: [&str; 0] = [];
-
-/// Runs `fut` to completion on `lp`, within the tests' limit: a deadlock fails the
-/// test instead of hanging it, and the future dropped at the limit drops its
-/// `Subprocess`es, which kill and reap their children.
-fn run_bounded<F: Future + 'static>(lp: &EventLoop, fut: F) -> F::Output {
-    let bounded = wait_for(lp.io().timers(), fut, LIMIT);
-    let done = lp.run_until_complete(bounded).expect("the loop runs");
-    done.unwrap_or_else(|_| panic!("not done within {LIMIT:?}"))
-}
 
 // ANCHOR: lines
 #[test]
@@ -91,14 +84,6 @@ fn wait_returns_the_exit_code_or_the_signal_that_killed_the_child() {
 }
 // ANCHOR_END: status
 
-/// The number of threads this process has now, as the kernel counts them.
-fn threads() -> usize {
-    let status = std::fs::read_to_string("/proc/self/status").expect("read status");
-    let line = status.lines().find(|l| l.starts_with("Threads:"));
-    let count = line.and_then(|l| l.split_whitespace().nth(1));
-    count.expect("a Threads: line").parse().expect("a number")
-}
-
 // ANCHOR: pidfd
 #[test]
 fn the_childs_exit_comes_from_a_pidfd_in_the_selector_with_no_thread_started() {
@@ -129,47 +114,6 @@ fn the_childs_exit_comes_from_a_pidfd_in_the_selector_with_no_thread_started() {
     assert_eq!(threads(), threads_before, "and none is left");
 }
 // ANCHOR_END: pidfd
-
-/// Set in the copy of this test binary that [`runs_alone`] starts.
-const ALONE: &str = "CH08_SUBPROCESS_TEST_ALONE";
-
-/// Whether this process may run `test`: only a copy of this test binary that
-/// runs `test` and nothing else, where no other test starts or ends a thread
-/// while `test` counts them. Called in any other process, it runs that copy,
-/// asserts it passed, and returns `false`.
-fn runs_alone(test: &str) -> bool {
-    if std::env::var_os(ALONE).is_some() {
-        return true;
-    }
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let mut copy = Command::new(exe)
-        .args([test, "--exact", "--test-threads=1"])
-        .env(ALONE, "1")
-        .stdout(Stdio::piped()) // a few hundred bytes: the pipe holds them
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start a copy of the test binary");
-    let deadline = Instant::now() + LIMIT;
-    while copy.try_wait().expect("poll the copy").is_none() {
-        if Instant::now() > deadline {
-            let _ = copy.kill();
-            let _ = copy.wait();
-            panic!("the copy running {test} alone did not end within {LIMIT:?}");
-        }
-        thread::sleep(Duration::from_millis(5));
-    }
-    let output = copy.wait_with_output().expect("collect the copy's output");
-    let said = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{test} failed when run alone:\n{said}"
-    );
-    assert!(
-        said.contains("1 passed"),
-        "{test} did not run alone:\n{said}"
-    );
-    false
-}
 
 // ANCHOR: drop
 #[test]

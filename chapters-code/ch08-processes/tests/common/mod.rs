@@ -1,16 +1,20 @@
-//! What the pool's tests share: the worker binary, a loop with a pool on a bounded
-//! helper thread, waiting for a job to start, a file to wait for, and a kill.
+//! What the crate's tests share: the worker binary, a loop with a pool on a bounded
+//! helper thread, waiting for a job to start, a file to wait for, a kill, a loop run
+//! within the tests' limit, and counting this process's threads in a copy of the
+//! test binary that runs one test alone.
 
 // Each test file uses some of these.
 #![allow(dead_code)]
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ch05_io::IoCore;
+use ch06_patterns::wait_for;
 use ch08_processes::pool::{JobFuture, ProcessPool};
 use ch08_processes::{EventLoop, is_gone};
 use test_support::{LIMIT, run_within};
@@ -96,4 +100,64 @@ impl Drop for TempPath {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
+}
+
+/// Runs `fut` to completion on `lp`, on this thread, within the tests' limit: a
+/// deadlock fails the test instead of hanging it, and the future dropped at the
+/// limit drops what it owns (a `Subprocess` kills and reaps its child). No helper
+/// thread, so a test may count this process's threads around it.
+pub fn run_bounded<F: Future + 'static>(lp: &EventLoop, fut: F) -> F::Output {
+    let bounded = wait_for(lp.io().timers(), fut, LIMIT);
+    let done = lp.run_until_complete(bounded).expect("the loop runs");
+    done.unwrap_or_else(|_| panic!("not done within {LIMIT:?}"))
+}
+
+/// The number of threads this process has now, as the kernel counts them (the
+/// `Threads:` line of `/proc/self/status`).
+pub fn threads() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").expect("read status");
+    let line = status.lines().find(|l| l.starts_with("Threads:"));
+    let count = line.and_then(|l| l.split_whitespace().nth(1));
+    count.expect("a Threads: line").parse().expect("a number")
+}
+
+/// Set in the copy of the test binary that [`runs_alone`] starts.
+const ALONE: &str = "CH08_TEST_ALONE";
+
+/// Whether this process may run `test`: only a copy of this test binary that
+/// runs `test` and nothing else, where no other test starts or ends a thread
+/// while `test` counts them. Called in any other process, it runs that copy,
+/// asserts it passed, and returns `false`.
+pub fn runs_alone(test: &str) -> bool {
+    if std::env::var_os(ALONE).is_some() {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let mut copy = Command::new(exe)
+        .args([test, "--exact", "--test-threads=1"])
+        .env(ALONE, "1")
+        .stdout(Stdio::piped()) // a few hundred bytes: the pipe holds them
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start a copy of the test binary");
+    let deadline = Instant::now() + LIMIT;
+    while copy.try_wait().expect("poll the copy").is_none() {
+        if Instant::now() > deadline {
+            let _ = copy.kill();
+            let _ = copy.wait();
+            panic!("the copy running {test} alone did not end within {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let output = copy.wait_with_output().expect("collect the copy's output");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{test} failed when run alone:\n{said}"
+    );
+    assert!(
+        said.contains("1 passed"),
+        "{test} did not run alone:\n{said}"
+    );
+    false
 }
