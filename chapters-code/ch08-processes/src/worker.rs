@@ -46,6 +46,29 @@ pub struct Response {
     pub outcome: Result<Vec<u8>, WorkerError>,
 }
 
+/// What can go wrong inside a worker that is still healthy afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WorkerError {
+    /// The worker knows no job of this name (pickle's "Can't get attribute").
+    UnknownJob {
+        /// The name asked for.
+        name: String,
+    },
+    /// The input is not a valid encoding of the job named.
+    BadInput {
+        /// The job's name.
+        name: String,
+        /// What the decoder said.
+        why: String,
+    },
+    /// The job panicked.
+    Panicked {
+        /// The panic's message.
+        message: String,
+    },
+}
+// ANCHOR_END: wire
+
 /// `Response::outcome` with its output as serde bytes, as `Request::input` is.
 mod outcome_as_bytes {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -70,29 +93,6 @@ mod outcome_as_bytes {
         Ok(outcome.map(ByteBuf::into_vec))
     }
 }
-
-/// What can go wrong inside a worker that is still healthy afterwards.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum WorkerError {
-    /// The worker knows no job of this name (pickle's "Can't get attribute").
-    UnknownJob {
-        /// The name asked for.
-        name: String,
-    },
-    /// The input is not a valid encoding of the job named.
-    BadInput {
-        /// The job's name.
-        name: String,
-        /// What the decoder said.
-        why: String,
-    },
-    /// The job panicked.
-    Panicked {
-        /// The panic's message.
-        message: String,
-    },
-}
-// ANCHOR_END: wire
 
 impl Request {
     /// The request to run `job`: its name, and its postcard bytes as the input.
