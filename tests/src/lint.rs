@@ -4,6 +4,7 @@
 
 use crate::includes::{self, Directive, Kind};
 use crate::markdown::{self, CodeBlock};
+use crate::oracle;
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -267,7 +268,9 @@ pub fn skipped_snippets_give_a_reason(book: &Book) -> Vec<Violation> {
     found
 }
 
-/// Every Python/JavaScript block is immediately followed by a `text,output` block.
+/// Every Python/JavaScript block (```python, ```python,python3.12, ```js, ```js,chromium) is
+/// immediately followed by a `text,output` block, and names an interpreter the oracle runner
+/// knows.
 pub fn oracles_have_output(book: &Book) -> Vec<Violation> {
     let mut found = Vec::new();
     for page in book.pages() {
@@ -275,6 +278,17 @@ pub fn oracles_have_output(book: &Book) -> Vec<Violation> {
         for (index, block) in blocks.iter().enumerate() {
             if !block.is_oracle() {
                 continue;
+            }
+            let info = std::iter::once(&block.lang)
+                .chain(&block.attrs)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(",");
+            if let Err(problem) = oracle::Interpreter::parse(&block.lang, &block.attrs) {
+                found.push(Violation {
+                    location: book.location(&page, block.line),
+                    message: format!("```{info}: {problem}"),
+                });
             }
             let next = blocks.get(index + 1);
             let followed = next.is_some_and(|next| {
@@ -284,10 +298,9 @@ pub fn oracles_have_output(book: &Book) -> Vec<Violation> {
                 found.push(Violation {
                     location: book.location(&page, block.line),
                     message: format!(
-                        "a {} snippet is run as an oracle and must be followed directly by a \
-                         ```text,output block holding exactly what it prints (or marked ignore \
-                         with a reason)",
-                        block.lang
+                        "a ```{info} snippet is run as an oracle and must be followed directly \
+                         by a ```text,output block holding exactly what it prints (or marked \
+                         ignore with a reason)"
                     ),
                 });
             }

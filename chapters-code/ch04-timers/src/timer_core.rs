@@ -218,6 +218,22 @@ impl TimerCore {
     }
     // ANCHOR_END: move_due_timers
 
+    /// Takes the earliest timer out of the heap if it is due at `now`, without
+    /// queueing it anywhere: for a loop that runs due timers one at a time, on its
+    /// own schedule (chapter 9's Node-style loop drains its microtasks between two
+    /// of them, and reads the clock once per phase, as libuv does).
+    /// [`TimerCore::move_due_timers`] is this, in a loop, into the ready queue.
+    pub fn take_due_timer(&self, now: Duration) -> Option<Timer> {
+        // the heap is not borrowed while the event is recorded
+        let due = self.heap.borrow_mut().pop_due(now);
+        let (when, timer) = due?;
+        self.record(|| Event::TimerFired {
+            label: timer.label.to_string(),
+            when,
+        });
+        Some(timer)
+    }
+
     /// Entries in the heap, cancelled ones included: `len(loop._scheduled)`.
     pub fn heap_len(&self) -> usize {
         self.heap.borrow().len()
@@ -254,5 +270,53 @@ impl Deref for TimerCore {
 
     fn deref(&self) -> &Rc<Core> {
         &self.core
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    use ch03_ready_queue::Recorder;
+
+    use super::TimerCore;
+    use crate::VirtualClock;
+
+    #[test]
+    fn take_due_timer_hands_out_due_timers_one_at_a_time_earliest_first() {
+        let clock = VirtualClock::new();
+        let timers = TimerCore::new(clock.clone(), Recorder::off());
+        let ran = Rc::new(RefCell::new(Vec::new()));
+        for (label, ms) in [("b", 2), ("a", 1), ("late", 10)] {
+            let ran = ran.clone();
+            let delay = Duration::from_millis(ms);
+            timers.call_later_named(label, delay, move || {
+                ran.borrow_mut().push(label)
+            });
+        }
+        let cancelled = timers.call_later(Duration::from_millis(1), || {});
+        cancelled.cancel();
+        assert!(
+            timers.take_due_timer(timers.time()).is_none(),
+            "none due at 0"
+        );
+        clock.advance(Duration::from_millis(5));
+        let now = timers.time();
+        let first = timers.take_due_timer(now).expect("a is due");
+        assert_eq!(first.label, "a");
+        assert_eq!(timers.core().ready_len(), 0, "taken, not queued");
+        (first.callback)();
+        assert_eq!(
+            timers.take_due_timer(now).map(|t| t.label),
+            Some("b".into())
+        );
+        assert!(
+            timers.take_due_timer(now).is_none(),
+            "the cancelled one is skipped"
+        );
+        assert_eq!(timers.live_timers(), 1, "late is still waiting");
+        assert_eq!(*ran.borrow(), ["a"]);
     }
 }
