@@ -279,30 +279,31 @@ mod tests {
     use std::rc::Rc;
     use std::time::Duration;
 
-    use ch03_ready_queue::Recorder;
+    use ch03_ready_queue::Trace;
 
     use super::TimerCore;
-    use crate::VirtualClock;
+    use crate::{Event, VirtualClock};
 
     #[test]
     fn take_due_timer_hands_out_due_timers_one_at_a_time_earliest_first() {
         let clock = VirtualClock::new();
-        let timers = TimerCore::new(clock.clone(), Recorder::off());
+        let trace = Trace::<Event>::new();
+        let timers = TimerCore::new(clock.clone(), trace.recorder());
         let ran = Rc::new(RefCell::new(Vec::new()));
-        for (label, ms) in [("b", 2), ("a", 1), ("late", 10)] {
+        for (label, millis) in [("b", 2), ("a", 1), ("late", 10)] {
             let ran = ran.clone();
-            let delay = Duration::from_millis(ms);
-            timers.call_later_named(label, delay, move || {
+            timers.call_later_named(label, ms(millis), move || {
                 ran.borrow_mut().push(label)
             });
         }
-        let cancelled = timers.call_later(Duration::from_millis(1), || {});
+        // due at 1 ms, after `a`, before `b`: skipping it is what puts `b` next
+        let cancelled = timers.call_later_named("cancelled", ms(1), || {});
         cancelled.cancel();
         assert!(
             timers.take_due_timer(timers.time()).is_none(),
             "none due at 0"
         );
-        clock.advance(Duration::from_millis(5));
+        clock.advance(ms(5));
         let now = timers.time();
         let first = timers.take_due_timer(now).expect("a is due");
         assert_eq!(first.label, "a");
@@ -310,13 +311,25 @@ mod tests {
         (first.callback)();
         assert_eq!(
             timers.take_due_timer(now).map(|t| t.label),
-            Some("b".into())
-        );
-        assert!(
-            timers.take_due_timer(now).is_none(),
+            Some("b".into()),
             "the cancelled one is skipped"
         );
+        assert!(timers.take_due_timer(now).is_none(), "late is not due");
         assert_eq!(timers.live_timers(), 1, "late is still waiting");
         assert_eq!(*ran.borrow(), ["a"]);
+        let fired: Vec<_> = trace
+            .events()
+            .into_iter()
+            .filter_map(|event| match event {
+                Event::TimerFired { label, when } => Some((label, when)),
+                _ => None,
+            })
+            .collect();
+        let expected = [("a".to_string(), ms(1)), ("b".to_string(), ms(2))];
+        assert_eq!(fired, expected, "each timer taken is recorded as fired");
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
     }
 }

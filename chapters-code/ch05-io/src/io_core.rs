@@ -16,7 +16,7 @@ use std::time::Duration;
 use ch03_ready_queue::Recorder;
 use ch04_timers::{Clock, TimerCore};
 
-use crate::selector::{FdKey, Interest, Notifier, Selector};
+use crate::selector::{FdKey, Interest, Notifier, Readiness, Selector};
 use crate::trace::Event;
 
 /// A loop's state with I/O: chapter 4's [`TimerCore`] and a [`Selector`].
@@ -106,6 +106,25 @@ impl IoCore {
     /// `self._process_events(event_list)`, which appends each ready fd's reader or
     /// writer handle to `self._ready`.
     pub fn poll_io(&self, timeout: Option<Duration>) {
+        for fd in self.select_ready(timeout) {
+            // One more hop than the notes say: the fd's *callback* joins the ready
+            // queue; when it runs, it wakes the task, whose next step runs in the
+            // next iteration.
+            if let Some(reader) = fd.reader {
+                let label = format!("reader {}", fd.name);
+                self.timers.call_soon_named(label, move || reader.wake());
+            }
+            if let Some(writer) = fd.writer {
+                let label = format!("writer {}", fd.name);
+                self.timers.call_soon_named(label, move || writer.wake());
+            }
+        }
+    }
+
+    /// The wait alone: `select` for at most `timeout`, and the fds it reports as
+    /// ready, each recorded. What [`IoCore::poll_io`] queues, and what a loop that
+    /// runs I/O callbacks its own way (chapter 9's Node loop) takes.
+    pub fn select_ready(&self, timeout: Option<Duration>) -> Vec<Readiness> {
         self.record(|| Event::SelectCalled { timeout });
         let os_timeout = match timeout {
             // look, do not wait
@@ -122,25 +141,15 @@ impl IoCore {
                 self.timers.wait(timeout);
             }
         }
-        for fd in ready {
+        for fd in &ready {
             self.record(|| Event::FdReady {
                 name: fd.name.clone(),
                 // what it is ready for that someone waits for:
                 readable: fd.reader.is_some(),
                 writable: fd.writer.is_some(), // the same on epoll and kqueue
             });
-            // One more hop than the notes say: the fd's *callback* joins the ready
-            // queue; when it runs, it wakes the task, whose next step runs in the
-            // next iteration.
-            if let Some(reader) = fd.reader {
-                let label = format!("reader {}", fd.name);
-                self.timers.call_soon_named(label, move || reader.wake());
-            }
-            if let Some(writer) = fd.writer {
-                let label = format!("writer {}", fd.name);
-                self.timers.call_soon_named(label, move || writer.wake());
-            }
         }
+        ready
     }
     // ANCHOR_END: poll_io
 

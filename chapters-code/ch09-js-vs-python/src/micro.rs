@@ -20,21 +20,26 @@ use ch04_timers::{Clock, TimerCore, TimerHandle};
 
 use crate::trace::{Event, Queue, render_mermaid};
 
-/// A macrotask: a callback and its name in traces.
-pub struct Macrotask {
+/// A callback waiting in a queue other than the microtask queue, and its name in
+/// traces: a macrotask here, a tick, an immediate or a close callback in Node's
+/// queues.
+pub struct Callback {
     /// What the trace calls it.
     pub label: Label,
     /// The code to run.
     pub run: Box<dyn FnOnce()>,
 }
 
-impl fmt::Debug for Macrotask {
+impl fmt::Debug for Callback {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Macrotask")
+        f.debug_struct("Callback")
             .field("label", &self.label)
             .finish_non_exhaustive()
     }
 }
+
+/// A callback in the macrotask queue: the HTML standard's *task*.
+pub type Macrotask = Callback;
 
 /// A JavaScript loop's state: chapter 4's [`TimerCore`] (whose ready queue is the
 /// microtask queue) and a macrotask queue. What callbacks hold, as `Rc<JsCore>`, to
@@ -167,11 +172,18 @@ impl JsCore {
         self.timers.poll_timeout()
     }
 
-    /// Every due timer joins the macrotask queue, earliest first: HTML's timer
-    /// steps "queue a global task" when the timeout has passed.
+    /// Lets ONE due timer into the macrotask queue, the earliest, and only if the
+    /// queue is empty: the timer's task runs in this turn, and until then the timer
+    /// stays in chapter 4's heap, where `cancel` (`clearTimeout`) still reaches it.
+    /// HTML queues a timer's task as soon as it is due, and that task does nothing
+    /// if its id has left the map of active timers meanwhile; taking the timer at
+    /// the last moment gives the same result. HTML lets a browser choose which
+    /// task queue to serve; ours serves the macrotask queue before the timers.
     pub fn queue_due_timers(&self) {
-        let now = self.time();
-        while let Some(timer) = self.timers.take_due_timer(now) {
+        if self.macrotasks_len() > 0 {
+            return;
+        }
+        if let Some(timer) = self.timers.take_due_timer(self.time()) {
             self.push_macrotask(Macrotask {
                 label: timer.label,
                 run: timer.callback,
@@ -271,7 +283,7 @@ impl MicrotaskLoop {
         if let Some(timeout) = js.poll_timeout() {
             js.wait(timeout);
         }
-        // 2. Every due timer becomes a macrotask.
+        // 2. If no macrotask waits, the earliest due timer becomes one.
         js.queue_due_timers();
         // 3. ONE macrotask.
         js.run_macrotask();

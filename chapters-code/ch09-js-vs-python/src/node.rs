@@ -17,18 +17,19 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::io;
 use std::ops::Deref;
-use std::os::fd::BorrowedFd;
+use std::os::fd::AsFd;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Waker;
+use std::thread;
 use std::time::Duration;
 
 use ch03_ready_queue::{Core, Label, Recorder, Trace, Tracing, panic_message};
 use ch04_timers::{Clock, TimerHandle};
 use ch05_io::{FdKey, Interest, IoCore};
 
-use crate::micro::Macrotask;
+use crate::micro::Callback;
 use crate::trace::{Event, Phase, Queue, render_mermaid};
 use threads::Inbox;
 
@@ -36,8 +37,8 @@ use threads::Inbox;
 /// `lib/internal/timers.js`: "Schedule on next tick, follows browser behavior").
 pub const MIN_TIMEOUT: Duration = Duration::from_millis(1);
 
-/// A callback waiting in one of Node's queues.
-type CallbackQueue = RefCell<VecDeque<Macrotask>>;
+/// One of Node's queues of callbacks.
+type CallbackQueue = RefCell<VecDeque<Callback>>;
 
 /// The callback of a job running on another thread, given its boxed result.
 type JobDone = Box<dyn FnOnce(Box<dyn std::any::Any + Send>)>;
@@ -53,7 +54,7 @@ pub struct NodeCore {
     immediates: CallbackQueue,
     closing: CallbackQueue,
     /// One-shot readable watchers, by registration: their callbacks.
-    watchers: RefCell<HashMap<FdKey, Macrotask>>,
+    watchers: RefCell<HashMap<FdKey, Callback>>,
     /// Jobs running on other threads, by number: their callbacks.
     jobs: RefCell<HashMap<u64, (Label, JobDone)>>,
     next_job: Cell<u64>,
@@ -213,7 +214,7 @@ impl NodeCore {
             queue: which,
             label: label.to_string(),
         });
-        queue.borrow_mut().push_back(Macrotask {
+        queue.borrow_mut().push_back(Callback {
             label,
             run: Box::new(callback),
         });
@@ -224,20 +225,21 @@ impl NodeCore {
 impl NodeCore {
     // ANCHOR: on_readable
     /// Runs `callback` in a poll phase once `fd` is readable, then stops
-    /// watching it. `fd` must stay open until then, or until [`Self::unwatch`].
-    pub fn on_readable(
+    /// watching it. The watch owns `fd`, so it cannot be closed while the selector
+    /// watches it; `callback` gets it back. [`Self::unwatch`] drops it unread.
+    pub fn on_readable<F: AsFd + 'static>(
         &self,
-        fd: BorrowedFd<'_>,
+        fd: F,
         name: &str,
-        callback: impl FnOnce() + 'static,
+        callback: impl FnOnce(F) + 'static,
     ) -> io::Result<FdKey> {
-        let key = self.io.register(fd, name)?;
+        let key = self.io.register(fd.as_fd(), name)?;
         // The selector keeps a waker per direction; a no-op one marks the fd as
         // watched. The poll phase finds the callback by key.
         self.io.add_waiter(key, Interest::Read, Waker::noop());
-        let watcher = Macrotask {
+        let watcher = Callback {
             label: name.to_string().into(),
-            run: Box::new(callback),
+            run: Box::new(move || callback(fd)),
         };
         self.watchers.borrow_mut().insert(key, watcher);
         Ok(key)
@@ -249,7 +251,7 @@ impl NodeCore {
     pub fn unwatch(&self, key: FdKey) -> bool {
         let watcher = self.watchers.borrow_mut().remove(&key);
         self.io.deregister(key);
-        watcher.is_some()
+        watcher.is_some() // dropped here with its fd, after the deregistration
     }
 
     /// Closes a watch: stops it now, and runs `callback` in the next close
@@ -269,25 +271,32 @@ impl NodeCore {
     /// phase, on the loop's thread: libuv's `uv_queue_work` and its
     /// `after_work_cb`, which reaches the loop through an async handle. The loop
     /// stays alive until `done` has run. A panic in `work` reaches `done` as
-    /// `Err(message)`.
+    /// `Err(message)`. Fails, and keeps nothing, if the OS refuses a thread.
+    ///
+    /// On a virtual clock the poll phase only looks: if a timer is pending too,
+    /// the clock jumps to it unless the result is already in, so which of the two
+    /// callbacks runs first depends on how fast the thread is.
     pub fn run_in_thread<T: Send + 'static>(
         &self,
         label: impl Into<Label>,
         work: impl FnOnce() -> T + Send + 'static,
         done: impl FnOnce(Result<T, String>) + 'static,
-    ) {
-        let id = self.next_job.replace(self.next_job.get() + 1);
+    ) -> io::Result<()> {
+        let id = self.next_job.get();
+        let inbox = self.inbox.clone();
+        thread::Builder::new().spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(work))
+                .map_err(|payload| panic_message(&*payload));
+            inbox.post((id, Box::new(result)));
+        })?;
+        // Its result is handled in a poll phase, so after this, on this thread.
+        self.next_job.set(id + 1);
         let done: JobDone = Box::new(move |result| {
             let result = result.downcast::<Result<T, String>>();
             done(*result.expect("a job's result has the job's type"));
         });
         self.jobs.borrow_mut().insert(id, (label.into(), done));
-        let inbox = self.inbox.clone();
-        std::thread::spawn(move || {
-            let result = catch_unwind(AssertUnwindSafe(work))
-                .map_err(|payload| panic_message(&*payload));
-            inbox.post((id, Box::new(result)));
-        });
+        Ok(())
     }
     // ANCHOR_END: run_in_thread
 
@@ -311,7 +320,10 @@ impl Deref for NodeCore {
 ///
 /// It dereferences to its [`NodeCore`] (`next_tick`, `set_timeout`,
 /// `set_immediate`, `on_readable`, `run_in_thread`), and through it to chapter
-/// 5's `IoCore`, chapter 4's `TimerCore` and chapter 3's `Core`.
+/// 5's `IoCore`, chapter 4's `TimerCore` and chapter 3's `Core`. Some of what
+/// those offer goes around Node's phases: `call_later` (a timer without the 1 ms
+/// clamp), `poll_io` (fd callbacks into the microtask queue instead of the poll
+/// phase), `move_due_timers` (due timers into the microtask queue).
 #[derive(Debug)]
 pub struct NodeLoop {
     node: Rc<NodeCore>,

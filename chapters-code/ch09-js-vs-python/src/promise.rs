@@ -11,6 +11,8 @@
 //!
 //! - [`Promise`]: `new`, `resolve`, `reject` (the first call wins, later ones are
 //!   ignored, as in JavaScript), `then`, `catch`, `resolve_with`;
+//! - [`take_unhandled_rejections`]: the rejections no reaction took, which
+//!   Node's checkpoint turns into a panic;
 //! - [`awaiting`]: `.await` on a promise, which always gives the loop one turn,
 //!   and [`async_fn`], an async function: its body runs at once, up to its first
 //!   `await`.
@@ -18,7 +20,7 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::Waker;
 
 use ch03_ready_queue::{Core, panic_message};
@@ -57,6 +59,9 @@ struct Shared<T> {
     /// `resolve_with`. A promise that follows another is locked in while still
     /// pending.
     locked: Cell<bool>,
+    /// The spec's `[[PromiseIsHandled]]`: set once a reaction is registered.
+    /// Shared with the list of unhandled rejections, which reads it later.
+    handled: Rc<Cell<bool>>,
 }
 
 enum State<T> {
@@ -95,13 +100,18 @@ impl<T: Clone + 'static> Promise<T> {
     }
 
     fn with_state(core: &Rc<Core>, state: State<T>) -> Self {
-        Self {
+        let promise = Self {
             shared: Rc::new(Shared {
                 core: core.clone(),
                 locked: Cell::new(!matches!(state, State::Pending(_))),
                 state: RefCell::new(state),
+                handled: Rc::default(),
             }),
+        };
+        if let State::Rejected(reason) = &*promise.shared.state.borrow() {
+            promise.shared.track_rejection(reason);
         }
+        promise
     }
 
     /// Whether the promise has neither a value nor a reason yet.
@@ -158,6 +168,9 @@ impl<T: Clone + 'static> Promise<T> {
             };
             reactions
         };
+        if let Err(reason) = &outcome {
+            self.shared.track_rejection(reason);
+        }
         // In the order they were registered, each to the back of the ready queue.
         for reaction in reactions {
             self.shared.schedule(reaction, outcome.clone());
@@ -219,6 +232,7 @@ impl<T: Clone + 'static> Promise<T> {
     }
 
     pub(crate) fn add_reaction(&self, reaction: Reaction<T>) {
+        self.shared.handled.set(true);
         let mut state = self.shared.state.borrow_mut();
         let outcome = match &mut *state {
             State::Pending(reactions) => return reactions.push(reaction),
@@ -238,8 +252,14 @@ impl<T: Clone + 'static> Promise<T> {
     /// calls `other.then(...)`. So even if `other` is fulfilled, this promise
     /// settles two microtasks later: the job, then the reaction. Meanwhile it is
     /// pending but locked in: `resolve` and `reject` are ignored. Returns `false`
-    /// if this promise was resolved already.
+    /// if this promise was resolved already. A promise resolved with itself is
+    /// rejected with a `TypeError`, as the spec says.
     pub fn resolve_with(&self, other: &Promise<T>) -> bool {
+        if Rc::ptr_eq(&self.shared, &other.shared) {
+            // the spec's "selfResolutionError": it would wait for itself forever
+            let error = "TypeError: Chaining cycle detected for promise";
+            return self.resolve_once(Err(Rejection(error.into())));
+        }
         if self.shared.locked.replace(true) {
             return false;
         }
@@ -255,6 +275,57 @@ impl<T: Clone + 'static> Promise<T> {
     }
 }
 // ANCHOR_END: resolve_with
+
+// Rejections nobody handles.
+
+thread_local! {
+    /// The host's `HostPromiseRejectionTracker`: every promise rejected while it
+    /// had no reaction, on any loop of this thread.
+    static REJECTED: RefCell<Vec<Unhandled>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A promise rejected with no reaction yet: whose loop, whether one came since.
+struct Unhandled {
+    core: Weak<Core>,
+    handled: Rc<Cell<bool>>,
+    reason: Rejection,
+}
+
+impl<T> Shared<T> {
+    fn track_rejection(&self, reason: &Rejection) {
+        if self.handled.get() {
+            return;
+        }
+        REJECTED.with_borrow_mut(|list| {
+            list.retain(|entry| entry.core.strong_count() > 0); // loops gone
+            list.push(Unhandled {
+                core: Rc::downgrade(&self.core),
+                handled: self.handled.clone(),
+                reason: reason.clone(),
+            });
+        });
+    }
+}
+
+/// Takes the rejections of `core`'s promises that were rejected with no reaction
+/// and have had none since, oldest first: what Node's `processPromiseRejections`
+/// reports after a checkpoint. A rejection that got a reaction meanwhile is
+/// dropped from the list.
+pub fn take_unhandled_rejections(core: &Rc<Core>) -> Vec<Rejection> {
+    let mut unhandled = Vec::new();
+    REJECTED.with_borrow_mut(|list| {
+        list.retain(|entry| {
+            if !std::ptr::eq(entry.core.as_ptr(), Rc::as_ptr(core)) {
+                return true;
+            }
+            if !entry.handled.get() {
+                unhandled.push(entry.reason.clone());
+            }
+            false
+        });
+    });
+    unhandled
+}
 
 /// Runs `f`, turning a panic into a rejection: JavaScript's `throw` inside a
 /// reaction rejects the derived promise instead of reaching the loop.

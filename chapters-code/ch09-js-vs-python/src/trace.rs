@@ -2,8 +2,10 @@
 //! JavaScript loop adds: turns, Node's phases, its queues, and the microtask
 //! checkpoint.
 //!
-//! A microtask is an entry of chapter 3's ready queue, so a microtask that runs is
-//! chapter 3's `callback` event (or a task's `poll`), unchanged.
+//! A microtask is an entry of chapter 3's ready queue, so a microtask is recorded
+//! as chapter 3's `call_soon` and `callback` events (or a task's `poll`),
+//! unchanged; traces and drawings show those two as `queue microtask` and
+//! `microtask`, the JavaScript words.
 
 use std::fmt;
 
@@ -37,9 +39,12 @@ impl Phase {
     }
 }
 
-/// Which queue a callback waits in, besides the microtask queue.
+/// Which queue a callback waits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Queue {
+    /// The microtask queue: chapter 3's ready queue. Only traces and drawings
+    /// use it, for chapter 3's own `call_soon` and `callback` events.
+    Microtask,
     /// The HTML loop's task queue (the micro loop's macrotasks).
     Task,
     /// Node's `process.nextTick` queue.
@@ -60,6 +65,7 @@ impl Queue {
     /// A short name for traces.
     pub fn name(self) -> &'static str {
         match self {
+            Queue::Microtask => "microtask",
             Queue::Task => "task",
             Queue::Tick => "tick",
             Queue::Timer => "timer",
@@ -67,6 +73,19 @@ impl Queue {
             Queue::Poll => "poll",
             Queue::Immediate => "immediate",
             Queue::Close => "close",
+        }
+    }
+
+    /// The Node phase that runs this queue's callbacks, if one does (ticks and
+    /// microtasks run in every checkpoint, macrotasks on the HTML loop).
+    pub fn phase(self) -> Option<Phase> {
+        match self {
+            Queue::Timer => Some(Phase::Timers),
+            Queue::Pending => Some(Phase::Pending),
+            Queue::Poll => Some(Phase::Poll),
+            Queue::Immediate => Some(Phase::Check),
+            Queue::Close => Some(Phase::Close),
+            Queue::Microtask | Queue::Task | Queue::Tick => None,
         }
     }
 }
@@ -110,24 +129,60 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// Chapter 3's `call_soon` and `callback` events as what they are on a
+    /// JavaScript loop: a microtask queued, a microtask run. `None` for the rest.
+    pub fn as_microtask(&self) -> Option<Event> {
+        use ch03_ready_queue::Event as Ready;
+        match self.loop_event()? {
+            Ready::Queued { label } => Some(Event::Queued {
+                queue: Queue::Microtask,
+                label: label.to_string(),
+            }),
+            Ready::Callback { label } => Some(Event::Ran {
+                queue: Queue::Microtask,
+                label: label.to_string(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// `1 tick`, `2 ticks`.
+fn count(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
+}
+
+/// `3 microtasks`, or `1 tick, 3 microtasks` if ticks ran.
+fn checkpoint_counts(ticks: usize, microtasks: usize) -> String {
+    match ticks {
+        0 => count(microtasks, "microtask"),
+        ticks => format!(
+            "{}, {}",
+            count(ticks, "tick"),
+            count(microtasks, "microtask")
+        ),
+    }
+}
+
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Event::Io(event) => write!(f, "{event}"),
+            Event::Io(event) => match self.as_microtask() {
+                Some(microtask) => write!(f, "{microtask}"),
+                None => write!(f, "{event}"),
+            },
             Event::Turn { number } => write!(f, "turn {number}"),
             Event::Phase { phase } => write!(f, "phase {}", phase.name()),
             Event::Queued { queue, label } => {
                 write!(f, "queue {} {label}", queue.name())
             }
             Event::Ran { queue, label } => write!(f, "{} {label}", queue.name()),
-            Event::Checkpoint {
-                ticks: 0,
-                microtasks,
-            } => {
-                write!(f, "checkpoint: {microtasks} microtasks")
-            }
             Event::Checkpoint { ticks, microtasks } => {
-                write!(f, "checkpoint: {ticks} ticks, {microtasks} microtasks")
+                write!(f, "checkpoint: {}", checkpoint_counts(*ticks, *microtasks))
             }
         }
     }
@@ -154,8 +209,8 @@ pub use ch03_ready_queue::render_lines;
 /// Renders a trace as a mermaid `sequenceDiagram`: the loop, the selector, then
 /// one participant per task. Phases and checkpoints are notes over the loop; a
 /// callback is a message from the loop to itself; chapter 5's events are drawn
-/// much as chapter 5 draws them. Filtered: checkpoints that ran nothing are left
-/// out (Node runs one after every callback).
+/// much as chapter 5 draws them, ready-queue callbacks as microtasks. Filtered:
+/// checkpoints that ran nothing are left out (Node runs one after every callback).
 pub fn render_mermaid(events: &[Event]) -> String {
     let shown: Vec<Event> = events
         .iter()
@@ -168,7 +223,7 @@ pub fn render_mermaid(events: &[Event]) -> String {
                 }
             )
         })
-        .cloned()
+        .map(|e| e.as_microtask().unwrap_or_else(|| e.clone()))
         .collect();
     let participants = [("L", "loop"), ("S", "selector")];
     sequence_diagram(&shown, &participants, |event, sender| match event {
@@ -186,9 +241,8 @@ pub fn render_mermaid(events: &[Event]) -> String {
             format!("L->>L: {} {}", queue.name(), mermaid_text(label))
         }
         Event::Checkpoint { ticks, microtasks } => {
-            format!(
-                "Note over L: checkpoint, {ticks} ticks, {microtasks} microtasks"
-            )
+            let counts = checkpoint_counts(*ticks, *microtasks);
+            format!("Note over L: checkpoint, {counts}")
         }
     })
 }

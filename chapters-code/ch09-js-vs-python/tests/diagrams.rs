@@ -11,11 +11,11 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use ch03_ready_queue::Tracing;
-use ch03_ready_queue::anatomy::{ids, mermaid, steps_taken};
+use ch03_ready_queue::anatomy::{ids, steps_taken};
 use ch04_timers::VirtualClock;
 use ch05_io::{Interest, io_op};
 use ch09_js_vs_python::anatomy::{
-    MICRO_TURN, NODE_TURN, micro_step_of, node_step_of,
+    MICRO_TURN, NODE_TURN, micro_steps_taken, node_step_of, turn_mermaid,
 };
 use ch09_js_vs_python::{MIN_TIMEOUT, MicrotaskLoop, NodeLoop, render_mermaid};
 use expect_test::expect_file;
@@ -33,11 +33,10 @@ fn node_turn() -> NodeLoop {
         inner.queue_microtask_named("then", || {});
     });
     lp.queue_pending("write done", || {});
-    let (mut reader, mut writer) = UnixStream::pair().expect("a socketpair");
+    let (reader, mut writer) = UnixStream::pair().expect("a socketpair");
     writer.write_all(b"x").expect("write");
-    let watched = reader.try_clone().expect("dup the socket");
     let inner = node.clone();
-    node.on_readable(watched.as_fd(), "socket", move || {
+    node.on_readable(reader, "socket", move |mut reader| {
         reader.read_exact(&mut [0]).expect("the byte is there");
         inner.next_tick_named("log", || {});
         inner.set_immediate_named("reply", || {});
@@ -111,29 +110,45 @@ fn diagram_the_same_work_on_asyncio() {
 fn the_micro_drawing_follows_a_traced_turn() {
     let lp = MicrotaskLoop::virtual_time_traced();
     let js = lp.handle();
-    // A timer due in 1 s whose callback queues a microtask: the turn waits,
-    // moves the timer to the task queue, runs it, then the checkpoint.
+    // A microtask the test queues (step 0), and a timer due in 1 s whose
+    // callback queues a microtask: the turn waits, lets the timer in as a
+    // macrotask, runs it, then the checkpoint.
+    lp.queue_microtask(|| {});
     lp.set_timeout(Duration::from_secs(1), move || js.queue_microtask(|| {}));
     lp.clear_events();
     lp.run_once();
-    assert_eq!(steps_taken(&lp.events(), micro_step_of), ids(&MICRO_TURN));
+    assert_eq!(micro_steps_taken(&lp.events()), ids(&MICRO_TURN));
     assert!(lp.is_stalled());
 }
 
 #[test]
 fn diagram_micro_loop() {
     expect_file!["../../../src/generated/ch09-loop.mmd"]
-        .assert_eq(&mermaid(&MICRO_TURN, 9));
+        .assert_eq(&turn_mermaid(&MICRO_TURN));
 }
 
 #[test]
 fn the_node_drawing_follows_a_traced_turn() {
+    // Work in every phase: each callback is followed by the checkpoint.
     let lp = node_turn();
+    let (checkpoint, phases) = (NODE_TURN[0].id, &NODE_TURN[1..]);
+    let each_then_checkpoint: Vec<&str> = phases
+        .iter()
+        .flat_map(|phase| [phase.id, checkpoint])
+        .collect();
+    assert_eq!(
+        steps_taken(&lp.events(), node_step_of),
+        each_then_checkpoint
+    );
+    // Only a tick the script left: the checkpoint, then five empty phases.
+    let lp = NodeLoop::virtual_time_traced();
+    lp.next_tick(|| {});
+    lp.run_once();
     assert_eq!(steps_taken(&lp.events(), node_step_of), ids(&NODE_TURN));
 }
 
 #[test]
 fn diagram_node_loop() {
     expect_file!["../../../src/generated/ch09-node-loop.mmd"]
-        .assert_eq(&mermaid(&NODE_TURN, 9));
+        .assert_eq(&turn_mermaid(&NODE_TURN));
 }

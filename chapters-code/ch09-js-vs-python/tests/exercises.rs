@@ -7,7 +7,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::io::Write;
-use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
@@ -42,7 +41,7 @@ fn node_scenario() -> Vec<&'static str> {
     let (reader, mut writer) = UnixStream::pair().expect("a socketpair");
     writer.write_all(b"x").expect("the socket becomes readable");
     let io = (node.clone(), log.clone());
-    lp.on_readable(reader.as_fd(), "socket", move || {
+    lp.on_readable(reader, "socket", move |_socket| {
         let (node, log) = io;
         log.borrow_mut().push("I/O callback starts");
         node.set_timeout(Duration::ZERO, note(&log, "setTimeout 0"));

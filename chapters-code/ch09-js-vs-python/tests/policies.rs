@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use ch03_ready_queue::{Core, Tracing};
-use ch04_timers::VirtualClock;
+use ch04_timers::{TimerHandle, VirtualClock};
 use ch09_js_vs_python::{MIN_TIMEOUT, MicrotaskLoop, NodeLoop};
 
 type Log = Rc<RefCell<Vec<String>>>;
@@ -44,6 +44,79 @@ fn links(range: std::ops::RangeInclusive<usize>) -> Vec<String> {
 const LINKS: usize = 1_000;
 
 // ANCHOR: starvation
+/// Two timers due at once: the first starts a chain of `LINKS` links, the second
+/// only logs. `set_timer` is each loop's `setTimeout` (or `call_later`).
+fn a_chain_started_by_a_timer_beside_a_due_timer(
+    core: &Rc<Core>,
+    log: &Log,
+    set_timer: impl Fn(&str, Box<dyn FnOnce()>),
+) {
+    let (core, start_log) = (core.clone(), log.clone());
+    set_timer(
+        "start",
+        Box::new(move || {
+            start_log.borrow_mut().push("start".into());
+            link(&core, &start_log, 1, LINKS);
+        }),
+    );
+    set_timer("timer", Box::new(note(log, "timer")));
+}
+
+#[test]
+fn a_chain_started_by_a_timer_runs_to_its_end_before_the_other_due_timer() {
+    let lp = MicrotaskLoop::virtual_time();
+    let log = Log::default();
+    let js = lp.handle();
+    a_chain_started_by_a_timer_beside_a_due_timer(lp.core(), &log, |label, cb| {
+        js.set_timeout_named(label.to_string(), Duration::ZERO, cb);
+    });
+    let turns = lp.run_until_idle();
+    let mut expected = vec!["start".to_string()];
+    expected.extend(links(1..=LINKS));
+    expected.push("timer".into()); // due all along, after all 1,000 links
+    assert_eq!(*log.borrow(), expected);
+    assert_eq!(turns, 2, "one turn per timer, the links inside the first");
+}
+// ANCHOR_END: starvation
+
+// ANCHOR: snapshot
+#[test]
+fn under_the_snapshot_rule_the_other_due_timer_runs_before_the_first_link() {
+    let lp = ch05_io::EventLoop::virtual_time();
+    let log = Log::default();
+    let timers = lp.handle();
+    a_chain_started_by_a_timer_beside_a_due_timer(lp.core(), &log, |label, cb| {
+        timers.call_later_named(label.to_string(), Duration::ZERO, cb);
+    });
+    lp.run_until_idle();
+    // Iteration 1's snapshot holds both timers; link 1, queued by the first,
+    // waits for iteration 2.
+    let mut expected = vec!["start".to_string(), "timer".to_string()];
+    expected.extend(links(1..=LINKS));
+    assert_eq!(*log.borrow(), expected);
+}
+// ANCHOR_END: snapshot
+
+#[test]
+fn on_node_too_the_chain_runs_to_the_end_before_the_due_timer() {
+    let clock = VirtualClock::new();
+    let lp = NodeLoop::with_clock(clock.clone(), Tracing::Off);
+    let log = Log::default();
+    let node = lp.handle();
+    a_chain_started_by_a_timer_beside_a_due_timer(lp.core(), &log, |label, cb| {
+        node.set_timeout_named(label.to_string(), Duration::ZERO, cb);
+    });
+    clock.advance(MIN_TIMEOUT); // both are due when the first turn begins
+    lp.run_until_idle();
+    let mut expected = vec!["start".to_string()];
+    expected.extend(links(1..=LINKS));
+    expected.push("timer".into());
+    assert_eq!(*log.borrow(), expected);
+}
+
+// The same chain queued by the test itself, before the first turn: each JS loop
+// drains it first (its step 0), asyncio runs the due timer after link 1.
+
 #[test]
 fn a_self_rescheduling_microtask_chain_runs_to_the_end_before_a_due_timer() {
     let lp = MicrotaskLoop::virtual_time();
@@ -55,21 +128,21 @@ fn a_self_rescheduling_microtask_chain_runs_to_the_end_before_a_due_timer() {
     expected.push("timer".into()); // after all 1,000 links
     assert_eq!(*log.borrow(), expected);
 }
-// ANCHOR_END: starvation
 
 #[test]
-fn on_node_too_the_chain_runs_to_the_end_before_the_due_timer() {
-    let lp = NodeLoop::virtual_time();
+fn on_node_a_chain_queued_before_the_first_turn_runs_before_a_due_timer() {
+    let clock = VirtualClock::new();
+    let lp = NodeLoop::with_clock(clock.clone(), Tracing::Off);
     let log = Log::default();
     link(lp.core(), &log, 1, LINKS);
     lp.set_timeout(Duration::ZERO, note(&log, "timer"));
+    clock.advance(MIN_TIMEOUT); // due before the first turn begins
     lp.run_until_idle();
     let mut expected = links(1..=LINKS);
     expected.push("timer".into());
     assert_eq!(*log.borrow(), expected);
 }
 
-// ANCHOR: snapshot
 #[test]
 fn under_the_snapshot_rule_the_due_timer_runs_after_the_first_link() {
     let lp = ch05_io::EventLoop::virtual_time();
@@ -81,46 +154,6 @@ fn under_the_snapshot_rule_the_due_timer_runs_after_the_first_link() {
     let mut expected = links(1..=1);
     expected.push("timer".into());
     expected.extend(links(2..=LINKS));
-    assert_eq!(*log.borrow(), expected);
-}
-// ANCHOR_END: snapshot
-
-#[test]
-fn a_chain_started_by_a_task_with_a_timer_due_still_runs_to_its_end_first() {
-    // The chain starts inside a macrotask (a timer) while a second timer is due
-    // too: the checkpoint after the first timer runs every link.
-    let lp = MicrotaskLoop::virtual_time();
-    let log = Log::default();
-    let (core, start_log) = (lp.core().clone(), log.clone());
-    lp.set_timeout_named("start", Duration::ZERO, move || {
-        start_log.borrow_mut().push("start".into());
-        link(&core, &start_log, 1, LINKS);
-    });
-    lp.set_timeout_named("timer", Duration::ZERO, note(&log, "timer"));
-    let turns = lp.run_until_idle();
-    let mut expected = vec!["start".to_string()];
-    expected.extend(links(1..=LINKS));
-    expected.push("timer".into());
-    assert_eq!(*log.borrow(), expected);
-    assert_eq!(
-        turns, 2,
-        "one turn per macrotask, the links inside the first"
-    );
-}
-
-#[test]
-fn the_same_chain_started_by_a_timer_on_asyncio_lets_the_other_timer_run_next() {
-    let lp = ch05_io::EventLoop::virtual_time();
-    let log = Log::default();
-    let (core, start_log) = (lp.core().clone(), log.clone());
-    lp.call_later(Duration::ZERO, move || {
-        start_log.borrow_mut().push("start".into());
-        link(&core, &start_log, 1, LINKS);
-    });
-    lp.call_later(Duration::ZERO, note(&log, "timer"));
-    lp.run_until_idle();
-    let mut expected = vec!["start".to_string(), "timer".to_string()];
-    expected.extend(links(1..=LINKS));
     assert_eq!(*log.borrow(), expected);
 }
 
@@ -184,6 +217,71 @@ fn the_html_loop_also_runs_one_timer_per_turn_and_the_microtasks_after_it() {
 }
 
 #[test]
+fn the_html_loop_runs_one_macrotask_per_turn_and_its_microtasks_before_the_next() {
+    let lp = MicrotaskLoop::virtual_time();
+    let log = Log::default();
+    for n in [1, 2] {
+        let (js, log) = (lp.handle(), log.clone());
+        lp.queue_macrotask(format!("task {n}"), move || {
+            log.borrow_mut().push(format!("task {n}"));
+            js.queue_microtask(note(&log, &format!("microtask {n}")));
+        });
+    }
+    let turns = lp.run_until_idle();
+    let expected = ["task 1", "microtask 1", "task 2", "microtask 2"];
+    assert_eq!(*log.borrow(), expected);
+    assert_eq!(turns, 2);
+}
+
+/// Two timers due at once; the first clears the second (`clearTimeout`) before
+/// the second's turn comes. `set_timer` is each loop's `setTimeout`.
+fn the_first_of_two_due_timers_clears_the_second(
+    log: &Log,
+    set_timer: impl Fn(&str, Box<dyn FnOnce()>) -> TimerHandle,
+) {
+    let second: Rc<RefCell<Option<TimerHandle>>> = Rc::default();
+    let (slot, first_log) = (second.clone(), log.clone());
+    set_timer(
+        "t1",
+        Box::new(move || {
+            let second = slot.borrow_mut().take().expect("set before any turn");
+            let cleared = second.cancel();
+            let entry = format!("timer 1 clears timer 2: {cleared}");
+            first_log.borrow_mut().push(entry);
+        }),
+    );
+    let handle = set_timer("t2", Box::new(note(log, "timer 2")));
+    *second.borrow_mut() = Some(handle);
+}
+
+#[test]
+fn clear_timeout_on_a_due_timer_whose_turn_has_not_come_keeps_it_from_running() {
+    let lp = MicrotaskLoop::virtual_time();
+    let log = Log::default();
+    let js = lp.handle();
+    the_first_of_two_due_timers_clears_the_second(&log, |label, cb| {
+        js.set_timeout_named(label.to_string(), Duration::ZERO, cb)
+    });
+    lp.run_until_idle();
+    // Chromium: "timer 1 cleared timer 2", and timer 2 never runs
+    assert_eq!(*log.borrow(), ["timer 1 clears timer 2: true"]);
+}
+
+#[test]
+fn on_node_clear_timeout_on_a_due_timer_keeps_it_from_running_too() {
+    let clock = VirtualClock::new();
+    let lp = NodeLoop::with_clock(clock.clone(), Tracing::Off);
+    let log = Log::default();
+    let node = lp.handle();
+    the_first_of_two_due_timers_clears_the_second(&log, |label, cb| {
+        node.set_timeout_named(label.to_string(), Duration::ZERO, cb)
+    });
+    clock.advance(MIN_TIMEOUT); // both are due when the first turn begins
+    lp.run_until_idle();
+    assert_eq!(*log.borrow(), ["timer 1 clears timer 2: true"]);
+}
+
+#[test]
 fn a_panicking_macrotask_unwinds_out_of_run_once_and_the_queues_keep_the_rest() {
     let lp = MicrotaskLoop::virtual_time();
     let log = Log::default();
@@ -222,8 +320,9 @@ fn a_panicking_timer_on_node_unwinds_out_of_the_turn_and_leaves_the_rest_queued(
         log.borrow().is_empty(),
         "the turn stopped in its timers phase"
     );
-    // The caller may go on, as Node does with an 'uncaughtException' handler;
-    // Node then finishes the timers phase first (timer 2 before the tick).
+    // The caller may go on, as Node does with an 'uncaughtException' handler.
+    // Node differs here: it finishes the timers phase first (timer 2, then the
+    // tick). Our loop runs the tick first: the next turn's step 0.
     lp.run_until_idle();
     let expected = ["tick queued before the panic", "timer 2", "immediate"];
     assert_eq!(*log.borrow(), expected);

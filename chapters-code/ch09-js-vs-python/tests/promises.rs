@@ -1,11 +1,14 @@
 //! Promises on our loop: settling once, `then` callbacks as microtasks, chains,
-//! rejections, panics, and a promise resolved with another promise.
+//! rejections, panics, a promise resolved with another promise (or itself), and
+//! rejections nobody handles.
 
 use std::cell::RefCell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use ch09_js_vs_python::MicrotaskLoop;
+use ch03_ready_queue::panic_message;
 use ch09_js_vs_python::promise::{Promise, Rejection};
+use ch09_js_vs_python::{MicrotaskLoop, NodeLoop};
 
 type Log = Rc<RefCell<Vec<String>>>;
 
@@ -20,7 +23,7 @@ fn push(log: &Log, entry: impl Into<String>) {
 #[test]
 fn resolve_settles_a_promise_once_and_later_calls_are_ignored() {
     let lp = MicrotaskLoop::virtual_time();
-    let p = Promise::new(&lp);
+    let p = Promise::new(lp.core());
     assert!(p.is_pending());
     assert!(p.resolve(1), "the first resolve settles it");
     assert!(
@@ -30,7 +33,7 @@ fn resolve_settles_a_promise_once_and_later_calls_are_ignored() {
     assert!(!p.reject("too late"), "so is a reject after it");
     assert_eq!(p.peek(), Some(Ok(1)));
 
-    let q = Promise::<i32>::new(&lp);
+    let q = Promise::<i32>::new(lp.core());
     assert!(q.reject("first"));
     assert!(!q.resolve(3));
     assert_eq!(q.peek(), Some(Err(Rejection("first".into()))));
@@ -40,7 +43,7 @@ fn resolve_settles_a_promise_once_and_later_calls_are_ignored() {
 fn a_second_resolve_runs_no_callback_twice() {
     let lp = MicrotaskLoop::virtual_time();
     let seen = log();
-    let p = Promise::new(&lp);
+    let p = Promise::new(lp.core());
     let s = seen.clone();
     drop(p.then(move |v: i32| push(&s, format!("then {v}"))));
     lp.run_script(|| {
@@ -56,7 +59,7 @@ fn a_then_callback_never_runs_inside_then_even_on_a_settled_promise() {
     let lp = MicrotaskLoop::virtual_time();
     let seen = log();
     lp.run_script(|| {
-        let p = Promise::resolved(&lp, "value");
+        let p = Promise::resolved(lp.core(), "value");
         let s = seen.clone();
         drop(p.then(move |v| push(&s, format!("then got {v}"))));
         push(&seen, "the line after then");
@@ -70,7 +73,7 @@ fn a_then_callback_never_runs_inside_then_even_on_a_settled_promise() {
 fn resolve_queues_the_callbacks_in_order_and_runs_none_of_them() {
     let lp = MicrotaskLoop::virtual_time();
     let seen = log();
-    let p = Promise::new(&lp);
+    let p = Promise::new(lp.core());
     for name in ["first", "second", "third"] {
         let s = seen.clone();
         drop(p.then(move |()| push(&s, name)));
@@ -94,7 +97,7 @@ fn two_then_chains_interleave_one_link_per_microtask() {
         for name in ["a", "b"] {
             let (s1, s2) = (seen.clone(), seen.clone());
             drop(
-                Promise::resolved(&lp, ())
+                Promise::resolved(lp.core(), ())
                     .then(move |()| push(&s1, format!("{name}1")))
                     .then(move |()| push(&s2, format!("{name}2"))),
             );
@@ -110,7 +113,7 @@ fn a_rejection_skips_then_callbacks_and_reaches_catch_one_microtask_per_link() {
     let seen = log();
     lp.run_script(|| {
         let s = seen.clone();
-        let skipped = Promise::<i32>::rejected(&lp, "no value")
+        let skipped = Promise::<i32>::rejected(lp.core(), "no value")
             .then(|v| v + 1)
             .then(|v| v * 2);
         let s2 = seen.clone();
@@ -120,7 +123,7 @@ fn a_rejection_skips_then_callbacks_and_reaches_catch_one_microtask_per_link() {
         }));
         // a chain of two counters, to count the links the rejection crossed
         drop(
-            Promise::resolved(&lp, ())
+            Promise::resolved(lp.core(), ())
                 .then(move |()| push(&s2, "tick 1"))
                 .then({
                     let s = seen.clone();
@@ -142,7 +145,8 @@ fn a_rejection_skips_then_callbacks_and_reaches_catch_one_microtask_per_link() {
 fn a_panicking_then_callback_rejects_the_next_promise_and_the_loop_goes_on() {
     let lp = MicrotaskLoop::virtual_time();
     let seen = log();
-    let next = Promise::resolved(&lp, 1).then(|_: i32| -> i32 { panic!("boom") });
+    let next =
+        Promise::resolved(lp.core(), 1).then(|_: i32| -> i32 { panic!("boom") });
     let s = seen.clone();
     drop(next.catch(move |reason| {
         push(&s, reason.0);
@@ -159,15 +163,15 @@ fn a_panicking_then_callback_rejects_the_next_promise_and_the_loop_goes_on() {
 fn a_promise_resolved_with_a_fulfilled_promise_settles_two_microtasks_later() {
     let lp = MicrotaskLoop::virtual_time();
     let seen = log();
-    let follower = Promise::new(&lp);
+    let follower = Promise::new(lp.core());
     lp.run_script(|| {
-        let leader = Promise::resolved(&lp, "leader's value");
+        let leader = Promise::resolved(lp.core(), "leader's value");
         assert!(follower.resolve_with(&leader));
         assert!(follower.is_pending(), "the spec only queues a job here");
         assert!(!follower.resolve("ignored"), "but the promise is locked in");
         let s = seen.clone();
         drop(follower.then(move |v| push(&s, format!("follower: {v}"))));
-        let counter = Promise::resolved(&lp, ());
+        let counter = Promise::resolved(lp.core(), ());
         let mut chain = counter.clone();
         for n in 1..=3 {
             let s = seen.clone();
@@ -179,5 +183,74 @@ fn a_promise_resolved_with_a_fulfilled_promise_settles_two_microtasks_later() {
     assert_eq!(
         *seen.borrow(),
         ["tick 1", "tick 2", "follower: leader's value", "tick 3"]
+    );
+}
+
+#[test]
+fn a_promise_resolved_with_itself_is_rejected_with_a_type_error() {
+    let lp = MicrotaskLoop::virtual_time();
+    let p = Promise::<i32>::new(lp.core());
+    assert!(p.resolve_with(&p), "it counts as the first resolve");
+    // Node: "TypeError: Chaining cycle detected for promise #<Promise>"
+    let cycle = Rejection("TypeError: Chaining cycle detected for promise".into());
+    assert_eq!(p.peek(), Some(Err(cycle)));
+    assert!(!p.resolve(1), "settled: later calls are ignored");
+}
+
+// Rejections nobody handles: Node (>= 15) ends the process after the checkpoint
+// in which one is left; our Node loop panics there.
+
+#[test]
+fn on_node_a_rejection_nobody_handles_panics_after_the_checkpoint() {
+    let lp = NodeLoop::virtual_time();
+    let seen = log();
+    let (node, s) = (lp.handle(), seen.clone());
+    let caught = catch_unwind(AssertUnwindSafe(|| {
+        lp.run_script(|| {
+            drop(Promise::<i32>::rejected(node.core(), "nobody listens"));
+            node.queue_microtask(move || push(&s, "the checkpoint ran first"));
+        });
+    }));
+    let payload = caught.expect_err("the rejection ends the script's checkpoint");
+    assert_eq!(
+        panic_message(&*payload),
+        "unhandled promise rejection: nobody listens"
+    );
+    assert_eq!(*seen.borrow(), ["the checkpoint ran first"]);
+}
+
+#[test]
+fn on_node_a_handler_attached_within_the_same_checkpoint_counts() {
+    let lp = NodeLoop::virtual_time();
+    let seen = log();
+    let (node, s) = (lp.handle(), seen.clone());
+    lp.run_script(|| {
+        let p = Promise::<i32>::rejected(node.core(), "late but in time");
+        node.queue_microtask(move || {
+            drop(p.catch(move |reason| {
+                push(&s, reason.0);
+                0
+            }));
+        });
+    });
+    assert_eq!(*seen.borrow(), ["late but in time"]);
+}
+
+#[test]
+fn on_node_a_then_on_a_rejected_promise_passes_the_rejection_on_unhandled() {
+    // The `then` handles the first promise; the one it returns is rejected in
+    // turn, and nobody handles that one.
+    let lp = NodeLoop::virtual_time();
+    let node = lp.handle();
+    let caught = catch_unwind(AssertUnwindSafe(|| {
+        lp.run_script(|| {
+            let first = Promise::<i32>::rejected(node.core(), "passed on");
+            drop(first.then(|v| v + 1));
+        });
+    }));
+    let payload = caught.expect_err("the derived promise is unhandled");
+    assert_eq!(
+        panic_message(&*payload),
+        "unhandled promise rejection: passed on"
     );
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use ch05_io::{Interest, io_op};
 use ch07_executors::scenarios::wait_until;
 use ch09_js_vs_python::{NodeCore, NodeLoop, Phase};
-use test_support::{LIMIT, recv_within};
+use test_support::{LIMIT, recv_within, run_within};
 
 type Log = Rc<RefCell<Vec<String>>>;
 
@@ -98,11 +98,10 @@ fn a_timer_fires_at_its_deadline_from_the_ready_queue_on_asyncio() {
 fn a_readable_socket_runs_its_callback_in_the_poll_phase_on_node() {
     let lp = NodeLoop::virtual_time();
     let (node, log) = (lp.handle(), Log::default());
-    let (mut reader, mut writer) = UnixStream::pair().expect("a socketpair");
-    let watched = reader.try_clone().expect("dup the socket");
+    let (reader, mut writer) = UnixStream::pair().expect("a socketpair");
     writer.write_all(b"x").expect("write");
     let (inner_node, inner_log) = (node.clone(), log.clone());
-    lp.on_readable(watched.as_fd(), "socket", move || {
+    lp.on_readable(reader, "socket", move |mut reader| {
         let mut byte = [0];
         reader.read_exact(&mut byte).expect("the byte is there");
         at(
@@ -145,19 +144,20 @@ fn a_readable_socket_wakes_a_task_whose_step_runs_one_iteration_later_on_asyncio
 // ANCHOR: threads
 #[test]
 fn a_result_from_another_thread_runs_its_callback_in_the_poll_phase_on_node() {
-    let lp = NodeLoop::virtual_time();
-    let (node, log) = (lp.handle(), Log::default());
-    let (inner_node, inner_log) = (node.clone(), log.clone());
-    lp.run_in_thread(
-        "answer",
-        || 6 * 7,
-        move |answer| {
+    let log = run_within(LIMIT, "the job's result", || {
+        let lp = NodeLoop::virtual_time();
+        let (node, log) = (lp.handle(), Log::default());
+        let (inner_node, inner_log) = (node.clone(), log.clone());
+        let done = move |answer: Result<i32, String>| {
             let answer = answer.expect("the job did not panic");
             at(&inner_node, &inner_log, &format!("got {answer}"))();
-        },
-    );
-    lp.run_until_idle(); // the poll phase blocks until the result arrives
-    assert_eq!(*log.borrow(), ["poll: got 42"]);
+        };
+        lp.run_in_thread("answer", || 6 * 7, done)
+            .expect("start the job's thread");
+        lp.run_until_idle(); // the poll phase blocks until the result arrives
+        log.take()
+    });
+    assert_eq!(log, ["poll: got 42"]);
 }
 
 #[test]
@@ -214,9 +214,7 @@ fn a_close_callback_runs_in_the_close_phase_after_the_immediates_on_node() {
     let lp = NodeLoop::virtual_time();
     let (node, log) = (lp.handle(), Log::default());
     let (reader, _writer) = UnixStream::pair().expect("a socketpair");
-    let key = node
-        .on_readable(reader.as_fd(), "socket", || {})
-        .expect("watch");
+    let key = node.on_readable(reader, "socket", |_| {}).expect("watch");
     let inner = (node.clone(), log.clone());
     lp.set_timeout(Duration::ZERO, move || {
         let (node, log) = inner;

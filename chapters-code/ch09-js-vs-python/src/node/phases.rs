@@ -4,8 +4,9 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use super::NodeCore;
-use crate::micro::Macrotask;
+use super::{CallbackQueue, NodeCore};
+use crate::micro::Callback;
+use crate::promise::take_unhandled_rejections;
 use crate::trace::{Event, Phase, Queue};
 
 /// The checkpoint and the phases, in the order a turn runs them.
@@ -16,6 +17,11 @@ impl NodeCore {
     /// ticks were queued meanwhile. A tick queued by a microtask runs after the
     /// microtask queue is empty; a microtask queued by a tick waits for the
     /// `nextTick` queue to be empty. Returns how many ticks and microtasks ran.
+    ///
+    /// Then, as Node >= 15 does (`processPromiseRejections`, default mode
+    /// `throw`), a promise rejected with no handler ends the turn: this panics
+    /// with `unhandled promise rejection: {reason}`. A handler attached before
+    /// the checkpoint ends counts, as in Node.
     pub fn checkpoint(&self) -> (usize, usize) {
         let (mut ticks, mut microtasks) = (0, 0);
         loop {
@@ -30,6 +36,9 @@ impl NodeCore {
             }
         }
         self.record(|| Event::Checkpoint { ticks, microtasks });
+        if let Some(reason) = take_unhandled_rejections(self.core()).first() {
+            panic!("unhandled promise rejection: {}", reason.0);
+        }
         (ticks, microtasks)
     }
     // ANCHOR_END: checkpoint
@@ -64,10 +73,8 @@ impl NodeCore {
     /// callback) or nothing could ever wake the loop; else until the earliest
     /// timer; else (`None`) until an fd is ready or another thread posts.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        let later_work =
-            [&self.pending, &self.poll, &self.immediates, &self.closing]
-                .iter()
-                .any(|queue| !queue.borrow().is_empty());
+        // (the tick queue is empty here: the last checkpoint drained it)
+        let later_work = self.node_queues().iter().any(|q| !q.borrow().is_empty());
         if later_work || !self.inbox.is_empty() {
             return Some(Duration::ZERO);
         }
@@ -114,7 +121,7 @@ impl NodeCore {
     /// Runs the callbacks `queue` held when the phase began, each followed by a
     /// checkpoint. Counted first, popped one at a time: if one panics, the rest
     /// stay queued, in order, for the same phase of a later turn.
-    fn run_phase(&self, phase: Phase, queue: &super::CallbackQueue, which: Queue) {
+    fn run_phase(&self, phase: Phase, queue: &CallbackQueue, which: Queue) {
         self.enter(phase);
         let ready = queue.borrow().len();
         for _ in 0..ready {
@@ -125,8 +132,8 @@ impl NodeCore {
 
     /// Pops and runs the callback at the front of `queue`; `false` if empty. The
     /// queue is not borrowed while the callback runs: it may queue more.
-    fn run_callback(&self, queue: &super::CallbackQueue, which: Queue) -> bool {
-        let Some(Macrotask { label, run }) = queue.borrow_mut().pop_front() else {
+    fn run_callback(&self, queue: &CallbackQueue, which: Queue) -> bool {
+        let Some(Callback { label, run }) = queue.borrow_mut().pop_front() else {
             return false;
         };
         self.record(|| Event::Ran {
@@ -145,33 +152,13 @@ impl NodeCore {
 
 /// What `select` found, turned into poll-phase callbacks.
 impl NodeCore {
-    /// `select` with chapter 5's rule for a virtual clock (look, do not wait; if
-    /// nothing is ready, jump the clock over the timeout), then the inbox.
+    /// Chapter 5's `select_ready` (on a virtual clock: look, do not wait, and if
+    /// nothing is ready, jump the clock over the timeout), then the inbox. A
+    /// result that arrives while the clock jumps still runs in this poll phase.
     fn select(&self, timeout: Option<Duration>) {
-        let io = &self.io;
-        io.record(|| ch05_io::Event::SelectCalled { timeout });
-        let virtual_time = io.is_virtual_time();
-        let os_timeout = if virtual_time {
-            timeout.map(|_| Duration::ZERO)
-        } else {
-            timeout
-        };
-        let ready = io
-            .selector()
-            .select(os_timeout)
-            .unwrap_or_else(|e| panic!("the selector failed: {e}"));
+        let ready = self.io.select_ready(timeout);
         let messages = self.inbox.take_all();
-        if ready.is_empty() && messages.is_empty() && virtual_time {
-            if let Some(timeout) = timeout {
-                io.wait(timeout);
-            }
-        }
         for fd in ready {
-            io.record(|| ch05_io::Event::FdReady {
-                name: fd.name.clone(),
-                readable: fd.reader.is_some(),
-                writable: fd.writer.is_some(),
-            });
             self.queue_ready_fd(fd);
         }
         self.queue_results(messages);
@@ -181,7 +168,7 @@ impl NodeCore {
     /// shot); a task waiting for the fd (chapter 5's futures) is woken there.
     fn queue_ready_fd(&self, fd: ch05_io::Readiness) {
         let watcher = self.watchers.borrow_mut().remove(&fd.key);
-        if let Some(Macrotask { label, run }) = watcher {
+        if let Some(Callback { label, run }) = watcher {
             self.io.deregister(fd.key);
             self.push(&self.poll, Queue::Poll, label, run);
             return;
@@ -228,19 +215,24 @@ impl NodeCore {
     /// queues): no callback queued anywhere, no timer, no watched fd, no task
     /// waiting for one, no job on another thread.
     pub fn is_idle(&self) -> bool {
-        let queues = [
-            &self.ticks,
-            &self.pending,
-            &self.poll,
-            &self.immediates,
-            &self.closing,
-        ];
-        queues.iter().all(|queue| queue.borrow().is_empty())
+        self.node_queues().iter().all(|queue| queue.borrow().is_empty())
             && self.io.is_idle() // ready queue, timers, selector waiters
             && self.jobs_in_flight() == 0
             && self.inbox.is_empty()
     }
     // ANCHOR_END: is_idle
+
+    /// Node's own queues, in the order a turn meets them: ticks (every
+    /// checkpoint), then pending, poll, check and close callbacks.
+    fn node_queues(&self) -> [&CallbackQueue; 5] {
+        [
+            &self.ticks,
+            &self.pending,
+            &self.poll,
+            &self.immediates,
+            &self.closing,
+        ]
+    }
 
     /// Records `event` if this loop traces.
     pub fn record(&self, event: impl FnOnce() -> Event) {
@@ -251,18 +243,14 @@ impl NodeCore {
     /// left in Node's queues, without running anything.
     pub fn close(&self) {
         self.io.close();
-        let queues = [
-            &self.ticks,
-            &self.pending,
-            &self.poll,
-            &self.immediates,
-            &self.closing,
-        ];
-        let mut left: Vec<Macrotask> = Vec::new();
-        for queue in queues {
+        let mut left: Vec<Callback> = Vec::new();
+        for queue in self.node_queues() {
             left.extend(queue.borrow_mut().drain(..));
         }
         let watchers: Vec<_> = self.watchers.borrow_mut().drain().collect();
+        for (key, _) in &watchers {
+            self.io.deregister(*key); // before their fds close with them
+        }
         let jobs: Vec<_> = self.jobs.borrow_mut().drain().collect();
         // outside the borrows: their captures may touch the loop
         drop((left, watchers, jobs));

@@ -4,8 +4,11 @@
 //!
 //! A worker thread cannot touch the loop's queues (they are `RefCell`s on the
 //! loop's thread), so it leaves its result in an inbox behind a mutex and wakes
-//! the selector. The poll phase empties the inbox right after `select` returns,
-//! and each result's callback runs there, on the loop's thread.
+//! the selector. This is chapter 7's inbox (`call_soon_threadsafe`'s, in
+//! `ch07-executors/src/threadsafe.rs`), cut down to job results: posted in the
+//! same order (the message, then the notification). The poll phase empties the
+//! inbox right after `select` returns, and each result's callback runs there, on
+//! the loop's thread.
 
 use std::any::Any;
 use std::collections::VecDeque;

@@ -95,7 +95,11 @@ where
     let body = panic_rejects(body);
     // CPython starts a task eagerly only while its loop runs. JavaScript has no
     // such case (all code runs in a turn of the loop), so we mark it running.
-    let _running = (!core.is_running()).then(|| RunGuard::enter(core).ok());
+    let _running = if core.is_running() {
+        None
+    } else {
+        RunGuard::enter(core).ok()
+    };
     drop(core.spawn_eager(name, async move {
         result.resolve_once(body.await); // the task is detached; the promise stays
     }));
