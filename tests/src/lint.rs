@@ -169,6 +169,11 @@ pub const RULES: &[Rule] = &[
         check: fragments_are_covered,
     },
     Rule {
+        key: "evidence",
+        demands: "every test the book names exists",
+        check: named_tests_exist,
+    },
+    Rule {
         key: "diagrams",
         demands: "every chapter has a diagram",
         check: chapters_have_diagrams,
@@ -486,4 +491,53 @@ pub fn chapters_have_diagrams(book: &Book) -> Vec<Violation> {
             message: "chapter has no ```mermaid diagram".into(),
         })
         .collect()
+}
+
+static TEST_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"`(ch\d\d-[a-z0-9-]+)/((?:tests|src|benches)/[\w./-]+\.rs)::((?:\w+::)*)(\w+)`")
+        .expect("valid regex")
+});
+
+/// Every test the prose names as evidence, written `` `crate/tests/file.rs::test_name` ``,
+/// exists: the file is in the crate, and it (or a module file beside it, `tests/file/*.rs`)
+/// defines a `fn` of that name. A test renamed or deleted makes the sentence that cites it fail
+/// the build instead of pointing at nothing.
+pub fn named_tests_exist(book: &Book) -> Vec<Violation> {
+    let mut found = Vec::new();
+    for page in book.pages() {
+        for cap in TEST_REFERENCE.captures_iter(&page.text) {
+            let (krate, path, name) = (&cap[1], &cap[2], &cap[4]);
+            let file = book.root.join("chapters-code").join(krate).join(path);
+            let location = book.location(
+                &page,
+                markdown::line_of(&page.text, cap.get(0).map_or(0, |m| m.start())),
+            );
+            if !file.is_file() {
+                found.push(Violation {
+                    location,
+                    message: format!(
+                        "names a test in chapters-code/{krate}/{path}, which does not exist"
+                    ),
+                });
+                continue;
+            }
+            let defines =
+                Regex::new(&format!(r"\bfn\s+{}\b", regex::escape(name))).expect("valid regex");
+            let mut sources = vec![std::fs::read_to_string(&file).unwrap_or_default()];
+            let modules = file.with_extension("");
+            if modules.is_dir() {
+                sources.push(rust_sources(&modules));
+            }
+            if !sources.iter().any(|text| defines.is_match(text)) {
+                found.push(Violation {
+                    location,
+                    message: format!(
+                        "names the test `{name}`, but chapters-code/{krate}/{path} defines no `fn {name}`: \
+                         it was renamed or deleted; name the test that shows the claim now"
+                    ),
+                });
+            }
+        }
+    }
+    found
 }
