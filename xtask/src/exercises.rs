@@ -19,6 +19,11 @@ struct Chapter {
 }
 
 impl Chapter {
+    /// Its `Cargo.toml`, as cargo names it in its JSON messages.
+    fn manifest(&self) -> PathBuf {
+        canonical(self.dir.join("Cargo.toml"))
+    }
+
     /// The stub files, by exercise number: `exercises/ex1_poll_count.rs` is exercise 1.
     fn exercises(&self) -> BTreeMap<u32, PathBuf> {
         std::fs::read_dir(self.dir.join("exercises"))
@@ -96,21 +101,13 @@ impl Run {
 /// Compiles a chapter's exercise tests with `feature`, then runs them (those whose name starts
 /// with `filter`) one at a time, stopping them after [`TIME_LIMIT`]: compile time does not count.
 fn run_tests(chapter: &Chapter, feature: &str, filter: Option<&str>) -> Result<Run> {
-    let build = crate::cargo()
-        .args(["test", "--quiet", "--no-run", "-p", &chapter.name])
-        .args(["--features", feature, "--test", "exercises"])
-        // The compiler's errors on stderr as a reader sees them; the artifacts as JSON on stdout.
-        .args(["--message-format", "json-render-diagnostics"])
-        .env("CARGO_TERM_COLOR", "never")
-        .current_dir(crate::workspace_root())
-        .output()
-        .with_context(|| format!("could not run cargo test for {}", chapter.name))?;
+    let build = cargo_test_no_run(&[chapter], feature)?;
     let stderr = String::from_utf8_lossy(&build.stderr);
     let executable = build
         .status
         .success()
-        .then(|| test_executable(&String::from_utf8_lossy(&build.stdout)));
-    let Some(executable) = executable else {
+        .then(|| test_executables(&String::from_utf8_lossy(&build.stdout)));
+    let Some(mut executables) = executable else {
         return Ok(Run {
             compiled: false,
             results: BTreeMap::new(),
@@ -119,13 +116,61 @@ fn run_tests(chapter: &Chapter, feature: &str, filter: Option<&str>) -> Result<R
             hung: None,
         });
     };
-    let executable = executable.with_context(|| {
+    let executable = executables.remove(&chapter.manifest()).with_context(|| {
         format!(
             "cargo built {}'s exercise tests but named no executable",
             chapter.name
         )
     })?;
-    let mut command = Command::new(&executable);
+    run_executable(chapter, &executable, filter)
+}
+
+/// `cargo test --no-run` of the `exercises` test target of `chapters`, each with its `feature`,
+/// with cargo's artifacts as JSON on stdout and the compiler's errors on stderr as a reader sees
+/// them.
+fn cargo_test_no_run(chapters: &[&Chapter], feature: &str) -> Result<std::process::Output> {
+    let mut command = crate::cargo();
+    command.args(["test", "--quiet", "--no-run", "--test", "exercises"]);
+    for chapter in chapters {
+        command.args(["-p", &chapter.name]);
+    }
+    let features: Vec<String> = chapters
+        .iter()
+        .map(|chapter| format!("{}/{feature}", chapter.name))
+        .collect();
+    command
+        .args(["--features", &features.join(",")])
+        .args(["--message-format", "json-render-diagnostics"])
+        .env("CARGO_TERM_COLOR", "never")
+        .current_dir(crate::workspace_root())
+        .output()
+        .context("could not run cargo test --no-run for the exercises")
+}
+
+/// Every chapter's exercise tests built with `feature` in ONE cargo run, so that the chapters
+/// compile side by side on every core instead of one after another: chapter -> executable. `None`
+/// if any of them fails to compile; the chapter-by-chapter builds then say which, and why.
+///
+/// Built together, a chapter that depends on another links that one with the feature on too.
+/// That changes nothing the tests see: the feature adds the other chapter's own exercise module,
+/// which no other chapter uses.
+fn build_all(chapters: &[Chapter], feature: &str) -> Result<Option<BTreeMap<PathBuf, PathBuf>>> {
+    let all: Vec<&Chapter> = chapters.iter().collect();
+    let build = cargo_test_no_run(&all, feature)?;
+    if !build.status.success() {
+        return Ok(None);
+    }
+    let executables = test_executables(&String::from_utf8_lossy(&build.stdout));
+    let complete = chapters
+        .iter()
+        .all(|chapter| executables.contains_key(&chapter.manifest()));
+    Ok(complete.then_some(executables))
+}
+
+/// Runs a chapter's compiled exercise tests (those whose name starts with `filter`) one at a
+/// time, stopping them after [`TIME_LIMIT`].
+fn run_executable(chapter: &Chapter, executable: &Path, filter: Option<&str>) -> Result<Run> {
+    let mut command = Command::new(executable);
     command
         .args(["--color", "never", "--format", "pretty"])
         // One at a time: libtest then prints `test name ... ` before each test, so a test that
@@ -148,15 +193,25 @@ fn run_tests(chapter: &Chapter, feature: &str, filter: Option<&str>) -> Result<R
     })
 }
 
-/// The test executable named in cargo's JSON messages (`compiler-artifact` of the `exercises`
-/// test target).
-fn test_executable(json_lines: &str) -> Option<PathBuf> {
+/// The executables of the `exercises` test targets named in cargo's JSON messages, by the
+/// manifest of the package they belong to.
+fn test_executables(json_lines: &str) -> BTreeMap<PathBuf, PathBuf> {
     json_lines
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|message| message["reason"] == "compiler-artifact")
         .filter(|message| message["target"]["name"] == "exercises")
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .filter_map(|message| {
+            let manifest = message["manifest_path"].as_str()?;
+            let executable = message["executable"].as_str()?;
+            Some((canonical(manifest.into()), PathBuf::from(executable)))
+        })
+        .collect()
+}
+
+/// `path` with symbolic links resolved, so that two names for one file compare equal.
+fn canonical(path: PathBuf) -> PathBuf {
+    std::fs::canonicalize(&path).unwrap_or(path)
 }
 
 /// Runs `command` with its output captured; kills it if it outlives `limit`. Returns its stdout
@@ -370,10 +425,21 @@ pub fn check_one(chapter: &str, number: &str) -> Result<()> {
 /// at least one (a test that passes on the stub proves nothing about the answer).
 pub fn verify_all() -> Result<()> {
     let mut problems = Vec::new();
-    for chapter in chapters() {
+    let chapters = chapters();
+    let solutions = build_all(&chapters, "solutions")?;
+    let stubs = build_all(&chapters, "exercises")?;
+    let run =
+        |chapter: &Chapter, feature: &str, built: &Option<BTreeMap<PathBuf, PathBuf>>| match built
+            .as_ref()
+            .and_then(|all| all.get(&chapter.manifest()))
+        {
+            Some(executable) => run_executable(chapter, executable, None),
+            None => run_tests(chapter, feature, None),
+        };
+    for chapter in chapters {
         let exercises = chapter.exercises();
-        let solved = run_tests(&chapter, "solutions", None)?;
-        let stubbed = run_tests(&chapter, "exercises", None)?;
+        let solved = run(&chapter, "solutions", &solutions)?;
+        let stubbed = run(&chapter, "exercises", &stubs)?;
         if !solved.compiled {
             problems.push(format!(
                 "{}: the solutions do not compile:\n{}",
