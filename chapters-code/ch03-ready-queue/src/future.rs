@@ -18,10 +18,14 @@ use crate::task::Fail;
 
 type DoneCallback<T> = Box<dyn FnOnce(Option<&T>)>;
 
-/// Who is waiting for the future: a task (its waker) or a done-callback.
+/// Who is waiting for the future: a task (its waker), a done-callback that reads
+/// the result, or one that is only told the future is done.
 enum Waiter<T> {
     Wake(Waker),
     Call(DoneCallback<T>),
+    // Run with no borrow of the future held, so it may take the result itself (a
+    // `JoinHandle`'s callback calling `try_take`).
+    Notify(Box<dyn FnOnce()>),
 }
 
 struct Inner<T> {
@@ -104,6 +108,18 @@ impl<T: 'static> LoopFuture<T> {
         }
     }
 
+    /// A done-callback that is only told the future is done: it runs with no borrow
+    /// of the future held, so it may take the result (`JoinHandle::try_take`).
+    pub(crate) fn add_done_notification(&self, callback: impl FnOnce() + 'static) {
+        let mut inner = self.shared.inner.borrow_mut();
+        if inner.done {
+            drop(inner);
+            self.shared.core.call_soon_named("done callback", callback);
+        } else {
+            inner.waiters.push(Waiter::Notify(Box::new(callback)));
+        }
+    }
+
     /// Registers a task's waker, once per task.
     pub(crate) fn register_waker(&self, waker: &Waker) {
         let mut inner = self.shared.inner.borrow_mut();
@@ -148,6 +164,9 @@ impl<T: 'static> Shared<T> {
             match waiter {
                 Waiter::Wake(waker) => waker.wake(), // queues the task's next step
                 Waiter::Call(callback) => self.clone().schedule(callback),
+                Waiter::Notify(callback) => {
+                    self.core.call_soon_named("done callback", callback)
+                }
             }
         }
     }

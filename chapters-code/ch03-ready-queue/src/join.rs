@@ -146,7 +146,7 @@ impl<T: 'static> JoinHandle<T> {
     /// Calls `callback` once the task is done: scheduled with `call_soon`, never
     /// inline, even if the task is done already (asyncio's `add_done_callback`).
     pub fn add_done_callback(&self, callback: impl FnOnce() + 'static) {
-        self.result.add_done_callback_raw(move |_| callback());
+        self.result.add_done_notification(callback);
     }
 
     /// Takes the result if the task has finished.

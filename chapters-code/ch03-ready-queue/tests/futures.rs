@@ -128,3 +128,28 @@ fn a_join_handle_done_callback_is_scheduled_after_the_task_finishes() {
         ]
     );
 }
+
+/// "The task is done: take its result" is the natural done-callback. It runs with no
+/// borrow of the handle's result held, so taking the result inside it works, both
+/// for a callback added before the task ends and for one added after.
+#[test]
+fn a_done_callback_may_take_its_handles_result() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let lp = EventLoop::new();
+    let taken = Rc::new(RefCell::new(Vec::new()));
+    for (name, add_after_the_end) in [("before", false), ("after", true)] {
+        let task = Rc::new(lp.spawn(async move { name }));
+        if add_after_the_end {
+            lp.run_until_idle();
+        }
+        let (handle, taken) = (task.clone(), taken.clone());
+        task.add_done_callback(move || {
+            let result = handle.try_take().expect("done").expect("no panic");
+            taken.borrow_mut().push(result);
+        });
+        lp.run_until_idle();
+    }
+    assert_eq!(*taken.borrow(), ["before", "after"]);
+}
