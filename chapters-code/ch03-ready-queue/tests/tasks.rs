@@ -37,6 +37,7 @@ pub fn two_tasks_scenario() -> (EventLoop, Log) {
     (lp, seen)
 }
 
+// ANCHOR: spawn_next_iteration
 #[test]
 fn spawn_does_not_run_the_task_until_the_next_iteration() {
     let lp = EventLoop::new();
@@ -48,6 +49,7 @@ fn spawn_does_not_run_the_task_until_the_next_iteration() {
     assert_eq!(*seen.borrow(), ["body"]);
     assert_eq!(task.state(), TaskState::Done);
 }
+// ANCHOR_END: spawn_next_iteration
 
 #[test]
 fn a_task_nobody_awaits_still_runs() {

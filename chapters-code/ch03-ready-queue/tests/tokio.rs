@@ -38,6 +38,7 @@ fn tokio_current_thread_order_of_two_yielding_tasks_is_observed_not_promised() {
     assert_eq!(*seen.lock().unwrap(), ["A0", "B0", "B1", "A1"]);
 }
 
+// ANCHOR: tokio_spawn
 #[test]
 fn tokio_spawn_runs_a_task_nobody_awaits() {
     let rt = current_thread_runtime();
@@ -52,6 +53,7 @@ fn tokio_spawn_runs_a_task_nobody_awaits() {
         assert_eq!(*seen.lock().unwrap(), ["ran"]);
     });
 }
+// ANCHOR_END: tokio_spawn
 
 #[test]
 fn tokio_refuses_a_runtime_inside_a_runtime() {

@@ -111,6 +111,7 @@ fn sleep_zero_yields_exactly_one_iteration() {
     assert_eq!(lp.time(), Duration::ZERO);
 }
 
+// ANCHOR: wait_for_timeout
 #[test]
 fn wait_for_times_out_at_its_deadline_and_drops_the_inner_future() {
     let (lp, result, log) = run_logged(|handle, l| async move {
@@ -135,6 +136,7 @@ fn wait_for_times_out_at_its_deadline_and_drops_the_inner_future() {
         "the inner sleep's timer was cancelled too"
     );
 }
+// ANCHOR_END: wait_for_timeout
 
 #[test]
 fn wait_for_returns_the_value_and_cancels_its_timer_when_the_inner_future_wins() {

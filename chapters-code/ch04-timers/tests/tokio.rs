@@ -34,6 +34,7 @@ impl Drop for Guard {
     }
 }
 
+// ANCHOR: tokio_timeout
 #[test]
 fn tokio_timeout_drops_the_inner_future_at_the_deadline() {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -57,6 +58,7 @@ fn tokio_timeout_drops_the_inner_future_at_the_deadline() {
     });
     assert_eq!(*log.lock().unwrap(), ["inner dropped", "caller resumed"]);
 }
+// ANCHOR_END: tokio_timeout
 
 #[tokio::test(start_paused = true)]
 async fn tokio_timeout_returns_the_value_when_the_inner_future_wins() {

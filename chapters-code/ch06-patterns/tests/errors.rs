@@ -6,6 +6,7 @@ mod common;
 use ch06_patterns::{gather, gather_settled};
 use common::{DropGuard, run_logged, run_virtual, secs};
 
+// ANCHOR: gather_first_error
 #[test]
 fn gather_returns_the_first_error_and_does_not_cancel_the_others() {
     let (lp, outcome, log) = run_logged(|handle, l| async move {
@@ -47,6 +48,7 @@ fn gather_returns_the_first_error_and_does_not_cancel_the_others() {
         "nobody cancelled it: it ran to the end"
     );
 }
+// ANCHOR_END: gather_first_error
 
 #[test]
 fn gather_settled_waits_for_all_and_keeps_every_outcome() {

@@ -123,6 +123,7 @@ where
     log.take()
 }
 
+// ANCHOR: sleep_yields
 #[test]
 fn sleep_yields_while_one_task_sleeps_another_runs() {
     let log = spawn_a_then_b(&EventLoop::virtual_time(), |h, l| async move {
@@ -132,6 +133,7 @@ fn sleep_yields_while_one_task_sleeps_another_runs() {
     });
     assert_eq!(log, ["A sleeps at 0ns", "B runs at 0ns", "A wakes at 1s"]);
 }
+// ANCHOR_END: sleep_yields
 
 #[test]
 fn blocking_code_does_not_yield_the_other_task_waits_for_it() {

@@ -69,6 +69,7 @@ async fn tokio_spawn_runs_without_being_awaited_and_a_dropped_handle_detaches() 
     );
 }
 
+// ANCHOR: tokio_siblings_run_on
 #[tokio::test(start_paused = true)]
 async fn tokio_spawned_tasks_are_not_cancelled_by_a_siblings_failure() {
     // asyncio's gather, by hand: spawn the children, await their handles in order.
@@ -90,6 +91,7 @@ async fn tokio_spawned_tasks_are_not_cancelled_by_a_siblings_failure() {
     sleep(Duration::from_secs(5)).await;
     assert_eq!(*log.lock().unwrap(), ["sibling finished at 3s"]);
 }
+// ANCHOR_END: tokio_siblings_run_on
 
 #[tokio::test(start_paused = true)]
 async fn tokio_try_join_all_drops_the_others_at_the_first_error() {
@@ -202,6 +204,7 @@ async fn tokio_semaphore_caps_concurrency() {
     assert_eq!(start.elapsed(), Duration::from_secs(3));
 }
 
+// ANCHOR: tokio_sleep_yields
 #[tokio::test(start_paused = true)]
 async fn tokio_sleep_yields_to_other_tasks() {
     let log: Log = Arc::default();
@@ -217,6 +220,7 @@ async fn tokio_sleep_yields_to_other_tasks() {
     b.await.unwrap();
     assert_eq!(*log.lock().unwrap(), ["A sleeps", "B runs", "A wakes"]);
 }
+// ANCHOR_END: tokio_sleep_yields
 
 #[tokio::test] // real clock: spawn_blocking threads do not follow a paused clock
 async fn tokio_spawn_blocking_runs_in_parallel_with_the_runtime() {

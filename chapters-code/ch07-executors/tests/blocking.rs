@@ -36,6 +36,7 @@ fn a_blocking_call_on_the_loop_delays_every_other_task() {
     );
 }
 
+// ANCHOR: to_thread_ticks
 #[test]
 fn the_loop_keeps_ticking_while_a_job_blocks_on_a_pool_thread() {
     let lp = EventLoop::virtual_time();
@@ -64,3 +65,4 @@ fn the_loop_keeps_ticking_while_a_job_blocks_on_a_pool_thread() {
         .unwrap();
     assert_eq!(seen, [Some(1), Some(2), Some(3)]);
 }
+// ANCHOR_END: to_thread_ticks

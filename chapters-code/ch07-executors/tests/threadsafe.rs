@@ -8,6 +8,7 @@ use ch07_executors::scenarios::wait_until;
 use ch07_executors::{EventLoop, LoopClosed};
 use test_support::{LIMIT, join_within};
 
+// ANCHOR: threadsafe_post
 #[test]
 fn a_callback_from_another_thread_runs_on_the_loops_thread() {
     let lp = EventLoop::new();
@@ -30,6 +31,7 @@ fn a_callback_from_another_thread_runs_on_the_loops_thread() {
         .expect("the callback ran");
     assert_eq!(ran_on, loop_thread);
 }
+// ANCHOR_END: threadsafe_post
 
 #[test]
 fn a_post_wakes_a_loop_asleep_in_select_with_no_timeout() {

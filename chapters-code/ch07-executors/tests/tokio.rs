@@ -5,6 +5,7 @@ use std::thread;
 
 use test_support::{LIMIT, join_within};
 
+// ANCHOR: tokio_spawn_blocking
 #[test]
 fn tokio_spawn_blocking_runs_on_a_blocking_pool_thread() {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -18,7 +19,9 @@ fn tokio_spawn_blocking_runs_on_a_blocking_pool_thread() {
         .unwrap();
     assert_ne!(ran_on, main);
 }
+// ANCHOR_END: tokio_spawn_blocking
 
+// ANCHOR: tokio_handle_spawn
 #[test]
 fn tokio_handle_spawn_from_another_thread_runs_on_the_runtimes_thread() {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -31,6 +34,7 @@ fn tokio_handle_spawn_from_another_thread_runs_on_the_runtimes_thread() {
     let ran_on = rt.block_on(task).unwrap();
     assert_eq!(ran_on, thread::current().id(), "the runtime's own thread");
 }
+// ANCHOR_END: tokio_handle_spawn
 
 #[test]
 fn tokio_block_in_place_needs_the_multi_thread_runtime() {

@@ -18,6 +18,7 @@ use common::{
 };
 use test_support::{LIMIT, run_within};
 
+// ANCHOR: round_trip
 /// The whole path of a job: `submit` queues it; a worker's task, `serve_jobs`,
 /// takes it with `next_job` (which calls `take_job`), writes its frame and reads
 /// the answer.
@@ -37,6 +38,7 @@ fn a_job_runs_in_a_worker_process_and_its_output_comes_back() {
     );
     assert_eq!(count, 25);
 }
+// ANCHOR_END: round_trip
 
 #[test]
 fn each_workers_stdin_and_stdout_are_registered_with_the_loops_selector() {

@@ -161,12 +161,14 @@ fn counted<F: Future>(
 // `for _ in 0..event_interval` loop, then `park_yield`). By then the chain has
 // queued its next link, so the timer's task lands behind it: event_interval + 1.
 
+// ANCHOR: tokio_self_waking_chain
 #[test]
 fn a_task_that_wakes_itself_lets_a_due_timer_in_after_62_of_its_1000_links() {
     let log =
         beside_a_due_timer(DEFAULT_EVENT_INTERVAL, |log| wakes_itself(log, LINKS));
     assert_eq!(log, timer_after(62, "link", LINKS));
 }
+// ANCHOR_END: tokio_self_waking_chain
 
 #[test]
 fn a_chain_of_spawned_tasks_lets_the_due_timer_in_after_62_links_too() {

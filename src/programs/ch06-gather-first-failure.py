@@ -1,0 +1,51 @@
+# p2: gather raises at the first failure, and cancels no sibling
+import asyncio
+
+
+# VirtualTimeLoop: chapter 4's virtual clock (the eye icon shows it).
+~class VirtualTimeLoop(asyncio.SelectorEventLoop):
+~    """Chapter 4's loop: select() moves time() instead of blocking."""
+~
+~    def __init__(self):
+~        super().__init__()
+~        self._now = 0.0
+~        select = self._selector.select
+~
+~        def jump(timeout=None):
+~            if timeout:  # the loop would block this long: move time instead
+~                self._now += timeout
+~            return select(0)
+~
+~        self._selector.select = jump
+~
+~    def time(self):
+~        return self._now
+
+
+async def fails():
+    await asyncio.sleep(1)
+    raise ValueError("boom at 1 s")
+
+
+async def sibling():
+    try:
+        await asyncio.sleep(3)
+        print("sibling finished at t =", asyncio.get_running_loop().time())
+    except asyncio.CancelledError:
+        print("sibling cancelled")  # never printed
+        raise
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    try:
+        await asyncio.gather(fails(), sibling())
+    except ValueError as error:
+        print("gather raised", repr(error), "at t =", loop.time())
+    await asyncio.sleep(5)  # the sibling is still running: give it time
+    print("main done at t =", loop.time())
+
+
+loop = VirtualTimeLoop()
+loop.run_until_complete(main())
+loop.close()
