@@ -15,7 +15,6 @@ pub const LABELS: [&str; 11] = [
     "main: end",
 ];
 
-// ANCHOR: predicted_order
 /// The order in which the scenario logs [`LABELS`].
 pub fn predicted_order() -> Vec<&'static str> {
     vec![
@@ -40,4 +39,3 @@ pub fn predicted_order() -> Vec<&'static str> {
         "main: end",
     ]
 }
-// ANCHOR_END: predicted_order

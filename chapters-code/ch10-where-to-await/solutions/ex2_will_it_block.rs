@@ -22,7 +22,6 @@ pub const SNIPPETS: [&str; 9] = [
     "gather(h.core(), (1..=2).map(|n| async move { n })).await",
 ];
 
-// ANCHOR: verdicts
 /// The verdict on each of [`SNIPPETS`], in the same order.
 pub fn verdicts() -> [Verdict; 9] {
     use Verdict::{OthersRun, OthersWait};
@@ -38,4 +37,3 @@ pub fn verdicts() -> [Verdict; 9] {
         OthersRun,  // gather spawns tasks: they run in the next iteration
     ]
 }
-// ANCHOR_END: verdicts

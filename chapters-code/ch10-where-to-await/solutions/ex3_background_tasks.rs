@@ -21,7 +21,6 @@ pub struct Report {
     pub failures: Vec<JoinError>,
 }
 
-// ANCHOR: background_tasks
 /// A set of background tasks that keeps their handles.
 pub struct BackgroundTasks {
     core: Rc<ThreadedCore>,
@@ -70,9 +69,7 @@ impl BackgroundTasks {
         });
         failures
     }
-    // ANCHOR_END: background_tasks
 
-    // ANCHOR: shutdown
     /// Waits until every task has ended or `grace` has passed, whichever comes
     /// first, then cancels every task still running.
     pub async fn shutdown(mut self, grace: Duration) -> Report {
@@ -113,5 +110,4 @@ impl BackgroundTasks {
         }
         report
     }
-    // ANCHOR_END: shutdown
 }

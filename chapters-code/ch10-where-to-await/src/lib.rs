@@ -7,9 +7,9 @@
 //!   CPython's `asyncio.to_thread` (an `async def`) does; chapter 7's submits at the
 //!   call, as `run_in_executor` does;
 //! - [`task_group`]: [`TaskGroup`], asyncio 3.11's `TaskGroup`
-//!   (`Lib/asyncio/taskgroups.py`): the first failure cancels the other children,
-//!   and a group dropped before it is joined cancels them all, as tokio's `JoinSet`
-//!   does;
+//!   (`Lib/asyncio/taskgroups.py`): the first child to return `Err` or to panic
+//!   cancels the other children, and a group dropped before it is joined cancels
+//!   them all, as tokio's `JoinSet` does;
 //! - [`yields`]: [`measure`], which awaits a future and says whether the loop got a
 //!   turn meanwhile: the question "will this block the loop?", answered by running
 //!   it.
@@ -18,7 +18,7 @@ pub mod lazy;
 pub mod task_group;
 pub mod yields;
 
-pub use crate::task_group::{GroupError, ShuttingDown, TaskGroup};
+pub use crate::task_group::{Failure, GroupError, ShuttingDown, TaskGroup};
 pub use crate::yields::{Measured, measure};
 
 // The stubs the reader edits, or (with `solutions`) the reference answers in their

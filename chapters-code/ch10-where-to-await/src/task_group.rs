@@ -8,33 +8,48 @@
 //! errors)` if any failed. A cancelled child is not a failure. Once aborting,
 //! `create_task` raises `RuntimeError(... is shutting down)`.
 //!
+//! A Python exception covers two things that Rust keeps apart: an error a function
+//! returns, and a panic. So a child here returns `Result<T, E>`, and it fails if
+//! it returns `Err` or if it panics; [`Failure`] keeps which.
+//!
 //! Ours does the same with chapter 3's tasks: a done-callback per child (it runs
 //! from the ready queue, as CPython's does), `JoinHandle::cancel` for the abort,
-//! and [`TaskGroup::join`] for `__aexit__`. A child writes its own output into the
-//! group as it returns, so the done-callback tells a panic from a return without
-//! taking the result. Two differences. CPython also cancels the body of the
-//! `async with` (the parent task); ours leaves the parent alone, and it learns of
-//! the failure when it joins. And a group dropped before it is joined cancels its
-//! children, as tokio's `JoinSet` does when dropped; a Python group cannot be left
-//! without its `__aexit__`.
+//! and [`TaskGroup::join`] for `__aexit__`. A child writes its own result into the
+//! group as it returns, so the done-callback tells an `Err`, an `Ok` and a panic
+//! apart without taking anything. Three differences. CPython also cancels the body
+//! of the `async with` (the parent task); ours leaves the parent alone, and it
+//! learns of the failure when it joins. CPython lists the failures in the order
+//! the children ended; ours in spawn order. And a group dropped before it is joined
+//! cancels its children, as tokio's `JoinSet` does when dropped; a Python group
+//! cannot be left without its `__aexit__`.
 
 use std::cell::RefCell;
 use std::fmt;
 use std::future::{Future, poll_fn};
+use std::mem;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use ch03_ready_queue::{Core, JoinError, JoinHandle, TaskId, TaskState};
+use ch03_ready_queue::{Core, JoinHandle, TaskId, TaskState};
+
+/// How one child failed: one sub-exception of asyncio's `ExceptionGroup`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure<E> {
+    /// The child returned `Err`.
+    Error(E),
+    /// The child panicked; the panic's message.
+    Panic(String),
+}
 
 /// The failures of a group's children: asyncio's `ExceptionGroup`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupError {
-    /// Each child that panicked, in spawn order. Children the group cancelled are
-    /// not failures.
-    pub failures: Vec<JoinError>,
+pub struct GroupError<E> {
+    /// Each child that returned `Err` or panicked, in spawn order. Children the
+    /// group cancelled are not failures.
+    pub failures: Vec<Failure<E>>,
 }
 
-impl fmt::Display for GroupError {
+impl<E> fmt::Display for GroupError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // CPython's words: str() of the ExceptionGroup that __aexit__ raises.
         let n = self.failures.len();
@@ -46,7 +61,7 @@ impl fmt::Display for GroupError {
     }
 }
 
-impl std::error::Error for GroupError {}
+impl<E: fmt::Debug> std::error::Error for GroupError<E> {}
 
 /// Why [`TaskGroup::spawn`] refused a child: a child failed, and the group is
 /// cancelling the others.
@@ -62,38 +77,39 @@ impl fmt::Display for ShuttingDown {
 
 impl std::error::Error for ShuttingDown {}
 
-struct State<T> {
+/// Children spawned on one loop and joined together. Each child returns
+/// `Result<T, E>`; the first child to return `Err` or to panic makes the group
+/// cancel the others. [`TaskGroup::join`] waits for every child and gives their
+/// outputs in spawn order, or the failures. Dropping the group before the join
+/// ends cancels every child still running.
+pub struct TaskGroup<T, E> {
+    core: Rc<Core>,
+    state: Rc<RefCell<State<T, E>>>,
+}
+
+/// What the group, its children and their done-callbacks share.
+struct State<T, E> {
     /// Every child, in spawn order; `Rc` so that cancelling one needs no borrow.
     children: Vec<Rc<JoinHandle<()>>>,
-    /// Each child's output, written by the child itself as it returns.
-    outputs: Vec<Option<T>>,
+    /// Each child's result, written by the child itself as it returns: `None`
+    /// while it runs, and for good if it panicked or was cancelled.
+    results: Vec<Option<Result<T, E>>>,
     /// Children whose done-callback has not run yet.
     live: usize,
-    /// A child panicked: the others are being cancelled.
+    /// A child failed: the others are being cancelled, no new child is taken.
     aborting: bool,
     /// The task waiting in `join`.
     joiner: Option<Waker>,
 }
 
-// ANCHOR: task_group
-/// Children spawned on one loop and joined together. The first child to panic
-/// makes the group cancel the others; [`TaskGroup::join`] waits for every child
-/// and gives their outputs in spawn order, or the failures. Dropping the group
-/// before the join ends cancels every child still running.
-pub struct TaskGroup<T> {
-    core: Rc<Core>,
-    state: Rc<RefCell<State<T>>>,
-}
-// ANCHOR_END: task_group
-
-impl<T: 'static> TaskGroup<T> {
+impl<T: 'static, E: 'static> TaskGroup<T, E> {
     /// An empty group whose children run on `core`'s loop.
     pub fn new(core: &Rc<Core>) -> Self {
         Self {
             core: core.clone(),
             state: Rc::new(RefCell::new(State {
                 children: Vec::new(),
-                outputs: Vec::new(),
+                results: Vec::new(),
                 live: 0,
                 aborting: false,
                 joiner: None,
@@ -106,7 +122,7 @@ impl<T: 'static> TaskGroup<T> {
     /// starts in the loop's next iteration. Refused once a child has failed.
     pub fn spawn<F>(&self, future: F) -> Result<TaskId, ShuttingDown>
     where
-        F: Future<Output = T> + 'static,
+        F: Future<Output = Result<T, E>> + 'static,
     {
         let mut state = self.state.borrow_mut();
         if state.aborting {
@@ -115,11 +131,11 @@ impl<T: 'static> TaskGroup<T> {
         let index = state.children.len();
         let group = self.state.clone();
         let child = Rc::new(self.core.spawn(async move {
-            let output = future.await; // a panic skips the next line
-            group.borrow_mut().outputs[index] = Some(output);
+            let result = future.await; // a panic skips the next line
+            group.borrow_mut().results[index] = Some(result);
         }));
         state.children.push(child.clone());
-        state.outputs.push(None);
+        state.results.push(None);
         state.live += 1;
         let (group, done) = (self.state.clone(), child.clone());
         // `_on_task_done`: from the ready queue, once the child has ended
@@ -133,10 +149,9 @@ impl<T: 'static> TaskGroup<T> {
         self.state.borrow().live
     }
 
-    // ANCHOR: join
     /// Waits until every child has ended: `__aexit__`. Gives their outputs in spawn
-    /// order, or, if any child panicked, every failure, in spawn order.
-    pub async fn join(self) -> Result<Vec<T>, GroupError> {
+    /// order, or, if any child failed, every failure, in spawn order.
+    pub async fn join(self) -> Result<Vec<T>, GroupError<E>> {
         poll_fn(|cx| {
             let mut state = self.state.borrow_mut();
             if state.live == 0 {
@@ -147,39 +162,46 @@ impl<T: 'static> TaskGroup<T> {
         })
         .await;
         let mut state = self.state.borrow_mut();
-        let failures: Vec<JoinError> = state
-            .children
-            .iter()
-            .filter_map(|child| child.try_take()?.err())
-            .filter(|error| !error.is_cancelled())
-            .collect();
-        if !failures.is_empty() {
-            return Err(GroupError { failures });
+        let results = mem::take(&mut state.results);
+        let (mut outputs, mut failures) = (Vec::new(), Vec::new());
+        for (child, result) in state.children.iter().zip(results) {
+            match result {
+                Some(Ok(output)) => outputs.push(output),
+                Some(Err(error)) => failures.push(Failure::Error(error)),
+                // no result: it panicked, or the group cancelled it
+                None => match child.try_take() {
+                    Some(Err(error)) if !error.is_cancelled() => {
+                        let message = error.panic_message().unwrap_or_default();
+                        failures.push(Failure::Panic(message.to_string()));
+                    }
+                    _ => {}
+                },
+            }
         }
-        let outputs = state.outputs.iter_mut().map(|output| {
-            // without a failure nothing was cancelled: every child returned
-            output.take().expect("every child returned")
-        });
-        Ok(outputs.collect())
+        match failures.is_empty() {
+            // without a failure nothing was cancelled: every child returned Ok
+            true => Ok(outputs),
+            false => Err(GroupError { failures }),
+        }
     }
-    // ANCHOR_END: join
 }
 
-// ANCHOR: on_child_done
-/// A child has ended. If it neither returned nor was cancelled, it panicked: the
-/// first such child makes the group cancel every other (`_abort`). The joiner is
-/// woken when no child is left.
-fn on_child_done<T>(
-    group: &RefCell<State<T>>,
+/// A child has ended. It failed if it returned `Err`, or if it gave no result and
+/// was not cancelled (it panicked): the first failure makes the group cancel every
+/// other child (`_abort`). The joiner is woken when no child is left.
+fn on_child_done<T, E>(
+    group: &RefCell<State<T, E>>,
     index: usize,
     child: &JoinHandle<()>,
 ) {
     let mut state = group.borrow_mut();
     state.live -= 1;
-    let returned = state.outputs[index].is_some();
-    let cancelled = child.state() == TaskState::Cancelled;
+    let failed = match &state.results[index] {
+        Some(result) => result.is_err(),
+        None => child.state() != TaskState::Cancelled,
+    };
     let mut to_cancel = Vec::new();
-    if !returned && !cancelled && !state.aborting {
+    if failed && !state.aborting {
         state.aborting = true;
         to_cancel = still_running(&state);
     }
@@ -195,29 +217,26 @@ fn on_child_done<T>(
         joiner.wake();
     }
 }
-// ANCHOR_END: on_child_done
 
-fn still_running<T>(state: &State<T>) -> Vec<Rc<JoinHandle<()>>> {
+/// The children that have not ended yet.
+fn still_running<T, E>(state: &State<T, E>) -> Vec<Rc<JoinHandle<()>>> {
     let running = state.children.iter().filter(|child| !child.is_done());
     running.cloned().collect()
 }
 
-impl<T> Drop for TaskGroup<T> {
+impl<T, E> Drop for TaskGroup<T, E> {
     /// Cancels every child still running, as dropping tokio's `JoinSet` aborts its
-    /// tasks. After a finished `join` there is none.
+    /// tasks. After a finished `join` there is none. Nothing can spawn into a
+    /// dropped group, so it need not be marked as aborting.
     fn drop(&mut self) {
-        let running = {
-            let mut state = self.state.borrow_mut();
-            state.aborting = true;
-            still_running(&state)
-        };
+        let running = still_running(&self.state.borrow());
         for child in running {
             child.cancel();
         }
     }
 }
 
-impl<T> fmt::Debug for TaskGroup<T> {
+impl<T, E> fmt::Debug for TaskGroup<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.state.borrow();
         f.debug_struct("TaskGroup")

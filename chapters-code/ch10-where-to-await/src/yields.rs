@@ -22,7 +22,6 @@ pub struct Measured<T> {
     pub others_ran: bool,
 }
 
-// ANCHOR: measure
 /// Awaits `future` in the calling task and reports whether the loop got a turn
 /// meanwhile. A probe task is spawned first: it is ready, so it runs in the loop's
 /// next iteration. A future that returns `Pending` lets that iteration come; a
@@ -41,4 +40,3 @@ pub async fn measure<F: Future>(core: &Rc<Core>, future: F) -> Measured<F::Outpu
         others_ran: ran.get(),
     }
 }
-// ANCHOR_END: measure

@@ -49,32 +49,32 @@ async fn child(h: Rc<ThreadedCore>, log: Log, s: f64, label: &'static str) {
 fn order_scenario() -> Vec<&'static str> {
     let lp = EventLoop::virtual_time();
     let (h, log) = (lp.handle(), Log::default());
-    let l = log.clone();
+    let main_log = log.clone();
     lp.spawn(async move {
-        push(&l, "main: start");
-        let (ha, la) = (h.clone(), l.clone());
+        push(&main_log, "main: start");
+        let (a_handle, a_log) = (h.clone(), main_log.clone());
         let a = h.spawn(async move {
-            push(&la, "A: start");
-            ha.sleep(Duration::ZERO).await;
-            push(&la, "A: end");
+            push(&a_log, "A: start");
+            a_handle.sleep(Duration::ZERO).await;
+            push(&a_log, "A: end");
         });
-        push(&l, "main: A spawned");
-        let lb = l.clone();
-        let b = async move { push(&lb, "B: runs") }; // a future, not a task
+        push(&main_log, "main: A spawned");
+        let b_log = main_log.clone();
+        let b = async move { push(&b_log, "B: runs") }; // a future, not a task
         b.await;
-        push(&l, "main: after B");
+        push(&main_log, "main: after B");
         let all = gather(
             h.core(),
             [
-                child(h.clone(), l.clone(), 0.0, "C: runs"),
-                child(h.clone(), l.clone(), 1.0, "D: after 1 s"),
+                child(h.clone(), main_log.clone(), 0.0, "C: runs"),
+                child(h.clone(), main_log.clone(), 1.0, "D: after 1 s"),
             ],
         );
-        push(&l, "main: gather built");
+        push(&main_log, "main: gather built");
         all.await.unwrap();
-        push(&l, "main: after gather");
+        push(&main_log, "main: after gather");
         a.await.unwrap();
-        push(&l, "main: end");
+        push(&main_log, "main: end");
     });
     lp.run_until_idle();
     log.take()
@@ -103,7 +103,8 @@ fn ex1_the_scenario_logs_in_the_order_you_predicted() {
     ran_labels.sort_unstable();
     assert_eq!(
         ran_labels, labels,
-        "the scenario logs each label once (a bug in the test, not in your answer)"
+        "LABELS in exercises/ex1_predict_the_order.rs differs from the labels the \
+         scenario logs: restore it from solutions/ex1_predict_the_order.rs"
     );
     let predicted = predicted_order();
     let mut predicted_labels = predicted.clone();
@@ -147,6 +148,8 @@ macro_rules! snippet {
 // ANCHOR: snippets
 /// Exercise 2's snippets, in the order of `SNIPPETS`.
 fn snippets() -> Vec<(&'static str, Snippet)> {
+    // `snippet!(h => line)` (defined above) gives the line's text, and a task
+    // body that runs the line with `h`, the loop's handle.
     vec![
         snippet!(h => h.sleep(Duration::from_millis(10)).await),
         snippet!(h => std::thread::sleep(Duration::from_millis(10))),
@@ -193,8 +196,8 @@ fn ex2_your_verdicts_match_what_each_snippet_does_on_our_loop() {
     let listed: Vec<String> = SNIPPETS.iter().map(|text| squeezed(text)).collect();
     assert_eq!(
         texts, listed,
-        "the test runs other snippets than the stub lists (a bug in the test, not \
-         in your answer)"
+        "SNIPPETS in exercises/ex2_will_it_block.rs differs from the test's list: \
+         restore it from solutions/ex2_will_it_block.rs"
     );
     let yours = verdicts();
     let mut wrong = Vec::new();
@@ -222,6 +225,22 @@ fn ex2_your_verdicts_match_what_each_snippet_does_on_our_loop() {
 // ---- Exercise 3: background tasks
 // --------------------------------------------------------------
 
+/// Logs its label when dropped, as the row tests' `DropGuard` does, unless its
+/// task finished first: then the log names only the tasks that were cancelled.
+struct DropGuard {
+    log: Log,
+    label: &'static str,
+    finished: bool,
+}
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        if !self.finished {
+            push(&self.log, self.label);
+        }
+    }
+}
+
 /// A task that sleeps `s` seconds, then logs `label`; it logs `dropped` if it is
 /// dropped before.
 async fn sleeper(
@@ -231,17 +250,13 @@ async fn sleeper(
     label: &'static str,
     dropped: &'static str,
 ) {
-    struct OnDrop(Log, &'static str, bool);
-    impl Drop for OnDrop {
-        fn drop(&mut self) {
-            if !self.2 {
-                push(&self.0, self.1);
-            }
-        }
-    }
-    let mut guard = OnDrop(log.clone(), dropped, false);
+    let mut guard = DropGuard {
+        log: log.clone(),
+        label: dropped,
+        finished: false,
+    };
     h.sleep(secs(s)).await;
-    guard.2 = true;
+    guard.finished = true;
     push(&log, label);
 }
 
@@ -260,17 +275,28 @@ fn ex3_ended_tasks_are_reaped_and_a_failure_comes_back_with_its_name() {
         "ok",
         sleeper(h.clone(), log.clone(), 1.0, "ok done", "ok dropped"),
     );
-    tasks.spawn("bad", failing(h.clone(), 2.0, "no disk"));
+    tasks.spawn(
+        "bad",
+        failing(h.clone(), 2.0, "no disk (task bad fails on purpose)"),
+    );
     let slow = sleeper(h.clone(), log.clone(), 10.0, "slow done", "slow dropped");
     tasks.spawn("slow", slow);
-    assert_eq!(tasks.len(), 3);
+    assert_eq!(tasks.len(), 3, "spawn keeps one handle per task");
     lp.run_until_complete(h.sleep(secs(3.0))).unwrap();
     assert_eq!(tasks.len(), 3, "nothing is forgotten before a reap");
     let failures: Vec<String> = tasks.reap().iter().map(|e| e.to_string()).collect();
-    assert_eq!(failures, ["task bad panicked: no disk"]);
+    assert_eq!(
+        failures,
+        ["task bad panicked: no disk (task bad fails on purpose)"],
+        "reap hands back the failure of the task that panicked, and nothing else"
+    );
     assert_eq!(tasks.len(), 1, "only slow is kept");
     assert!(tasks.reap().is_empty(), "a failure is handed back once");
-    assert_eq!(*log.borrow(), ["ok done"]);
+    assert_eq!(
+        *log.borrow(),
+        ["ok done"],
+        "ok finished at 1 s; reap must not cancel slow, still asleep"
+    );
 }
 
 #[test]
@@ -280,17 +306,36 @@ fn ex3_shutdown_gives_the_grace_period_then_cancels_what_is_left() {
     let mut tasks = BackgroundTasks::new(&h);
     let quick = sleeper(h.clone(), log.clone(), 1.0, "quick done", "quick dropped");
     tasks.spawn("quick", quick);
-    tasks.spawn("bad", failing(h.clone(), 1.5, "no disk"));
+    tasks.spawn(
+        "bad",
+        failing(h.clone(), 1.5, "no disk (task bad fails on purpose)"),
+    );
     let slow = sleeper(h.clone(), log.clone(), 5.0, "slow done", "slow dropped");
     tasks.spawn("slow", slow);
     let report = lp.run_until_complete(tasks.shutdown(secs(2.0))).unwrap();
     assert_eq!(lp.time(), secs(2.0), "the grace period, and no more");
-    assert_eq!(report.finished, ["quick"]);
-    assert_eq!(report.cancelled, ["slow"]);
+    assert_eq!(
+        report.finished,
+        ["quick"],
+        "only quick returned within the grace period: bad panicked, slow still ran"
+    );
+    assert_eq!(
+        report.cancelled,
+        ["slow"],
+        "slow still ran when the grace period ended: shutdown must cancel it"
+    );
     let failures: Vec<String> =
         report.failures.iter().map(|e| e.to_string()).collect();
-    assert_eq!(failures, ["task bad panicked: no disk"]);
-    assert_eq!(*log.borrow(), ["quick done", "slow dropped"]);
+    assert_eq!(
+        failures,
+        ["task bad panicked: no disk (task bad fails on purpose)"],
+        "bad panicked at 1.5 s: the report keeps its failure"
+    );
+    assert_eq!(
+        *log.borrow(),
+        ["quick done", "slow dropped"],
+        "slow was cancelled (dropped) at 2 s, never finished"
+    );
     assert_eq!(lp.task_count(), 0, "nothing is left running");
 }
 
@@ -309,6 +354,9 @@ fn ex3_shutdown_returns_as_soon_as_every_task_has_ended() {
         cancelled: vec![],
         failures: vec![],
     };
-    assert_eq!(report, expected);
-    assert_eq!(*log.borrow(), ["one", "two"]);
+    assert_eq!(
+        report, expected,
+        "both ended within the grace period: nothing cancelled, nothing failed"
+    );
+    assert_eq!(*log.borrow(), ["one", "two"], "both ran to their end");
 }

@@ -26,7 +26,6 @@ async fn c() -> u32 {
     42
 }
 
-// ANCHOR: await_vs_spawn
 /// A task `main` awaits `c()`, then awaits `spawn(c())`. Only the second shows in
 /// the trace: the first ran inside `main`'s step, where the loop cannot see it.
 fn await_vs_spawn() -> (EventLoop, (u32, u32)) {
@@ -40,7 +39,6 @@ fn await_vs_spawn() -> (EventLoop, (u32, u32)) {
     lp.run_until_idle();
     (lp, main.try_take().unwrap().unwrap())
 }
-// ANCHOR_END: await_vs_spawn
 
 #[test]
 fn diagram_await_vs_spawn() {

@@ -3,11 +3,11 @@
 //! `TaskGroup`, `timeout` beside `asyncio.timeout`, and a forgotten task at
 //! shutdown.
 //!
-//! Every runtime here is current-thread, like asyncio's loop and ours. A ticker task
-//! counts its own steps: how many it takes while the caller waits says how many
-//! turns the caller gave away. Counts and orders are what the tokio of Cargo.lock
-//! (1.54.1) does, not what it promises: if an upgrade changes one, update the test
-//! and the chapter.
+//! Every runtime here is current-thread, like asyncio's loop and ours, unless its
+//! test says why it is not. A ticker task counts its own steps: how many it takes
+//! while the caller waits says how many turns the caller gave away. Counts and
+//! orders are what the tokio of Cargo.lock (1.54.1) does, not what it promises: if
+//! an upgrade changes one, update the test and the chapter.
 
 // A test crate's root looks for its modules beside it, in `tests/`; these live in
 // `tests/tokio/`.
@@ -44,13 +44,14 @@ impl Log {
     }
 }
 
-/// Logs "`label` dropped" when dropped: a future holding one shows where it was
-/// dropped, and that its destructors ran.
-struct DropGuard(Log, &'static str);
+/// Logs its label when dropped: a future holding one shows where it was dropped,
+/// and that its destructors ran. The same guard as the row tests' (`tests/rows/
+/// support.rs`), with a `String` label, as the log holds `String`s.
+struct DropGuard(Log, String);
 
 impl Drop for DropGuard {
     fn drop(&mut self) {
-        self.0.push(format!("{} dropped", self.1));
+        self.0.push(self.1.clone());
     }
 }
 
@@ -72,7 +73,6 @@ async fn one_turn() {
     .await
 }
 
-// ANCHOR: ticker
 /// Another task that counts its steps, one turn each, until stopped.
 struct Ticker {
     steps: Arc<AtomicUsize>,
@@ -107,7 +107,6 @@ impl Ticker {
         self.task.await.unwrap();
     }
 }
-// ANCHOR_END: ticker
 
 /// A current-thread runtime on the real clock, with timers and I/O.
 fn runtime() -> Runtime {

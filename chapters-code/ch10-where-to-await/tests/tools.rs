@@ -18,10 +18,9 @@ use std::time::Duration;
 
 use ch04_timers::EventLoop;
 use compiler::{
-    Check, Diagnostic, Fixture, assert_nothing_points_at, assert_silent, only,
+    CLIPPY_INSTALL, Check, Diagnostic, Fixture, assert_nothing_points_at,
+    assert_silent, only,
 };
-
-const CLIPPY_INSTALL: &str = "rustup component add clippy";
 
 /// The note clippy adds to a lint that no flag or attribute turned on.
 fn on_by_default(lint: &str) -> String {
@@ -45,7 +44,6 @@ fn assert_note(found: &Diagnostic, message: &str) {
     );
 }
 
-// ANCHOR: must_use
 #[test]
 fn rustc_warns_when_an_async_fns_future_is_dropped_unawaited() {
     let fixture = Fixture::named("dropped_future.rs");
@@ -62,7 +60,6 @@ fn rustc_warns_when_an_async_fns_future_is_dropped_unawaited() {
         "futures do nothing unless you `.await` or poll them",
     );
 }
-// ANCHOR_END: must_use
 
 #[test]
 fn let_underscore_silences_rustc_but_not_clippys_let_underscore_future() {
@@ -102,7 +99,6 @@ fn an_awaited_future_draws_nothing_from_rustc_or_clippy() {
     assert_silent(&Check::clippy().on(&fixture));
 }
 
-// ANCHOR: await_holding_lock
 #[test]
 fn clippy_flags_a_mutex_guard_held_across_an_await() {
     let fixture = Fixture::named("mutex_guard_across_await.rs");
@@ -120,7 +116,6 @@ fn clippy_flags_a_mutex_guard_held_across_an_await() {
     assert_eq!(awaits.lines, [fixture.line("// ...this await")]);
     assert_note(warning, &on_by_default("clippy::await_holding_lock"));
 }
-// ANCHOR_END: await_holding_lock
 
 #[test]
 fn clippy_is_silent_when_the_guard_is_dropped_in_a_block_before_the_await() {
@@ -174,7 +169,6 @@ fn clippy_is_silent_when_the_borrow_ends_in_a_block_before_the_await() {
     assert_silent(&Check::clippy().on(&fixture));
 }
 
-// ANCHOR: refcell_panic
 /// What `await_holding_refcell_ref` warns about, on our loop: while the first
 /// task is suspended with the log borrowed, the next task to borrow it panics.
 #[test]
@@ -199,9 +193,7 @@ fn a_borrow_held_across_an_await_panics_the_next_task_that_borrows() {
     assert!(first.try_take().expect("done").is_ok());
     assert_eq!(*log.borrow(), ["first", "first, after its await"]);
 }
-// ANCHOR_END: refcell_panic
 
-// ANCHOR: guard_on_our_loop
 /// What `await_holding_lock` warns about, on our one-threaded loop: the next task
 /// finds the lock taken, by a task that cannot resume until that task yields.
 /// `lock()` here would never return (std's `Mutex::lock`: it "might panic or
@@ -231,16 +223,22 @@ fn a_guard_held_across_an_await_keeps_the_lock_from_the_next_task() {
     assert!(first.try_take().expect("done").is_ok());
     assert_eq!(*checked.lock().unwrap(), 2);
 }
-// ANCHOR_END: guard_on_our_loop
 
 #[test]
-fn the_await_holding_lints_are_in_the_suspicious_group() {
-    // Turning the group off silences them: that is what membership means.
-    for name in [
-        "mutex_guard_across_await.rs",
-        "refcell_borrow_across_await.rs",
+fn let_underscore_future_and_the_await_holding_lints_are_in_the_suspicious_group() {
+    // Each fires on its fixture with the group on (the tests above); turning the
+    // group off silences it: that is what membership means.
+    for (name, lint) in [
+        ("let_underscore_future.rs", "clippy::let_underscore_future"),
+        ("mutex_guard_across_await.rs", "clippy::await_holding_lock"),
+        (
+            "refcell_borrow_across_await.rs",
+            "clippy::await_holding_refcell_ref",
+        ),
     ] {
         let fixture = Fixture::named(name);
+        let on = Check::clippy().on(&fixture);
+        assert_eq!(only(&on).code.as_deref(), Some(lint));
         assert_silent(&Check::clippy().allow("clippy::suspicious").on(&fixture));
     }
 }
@@ -286,7 +284,6 @@ fn clippy_is_silent_on_the_plain_fn_that_replaces_it() {
     assert_silent(&Check::clippy().warn("clippy::unused_async").on(&fixture));
 }
 
-// ANCHOR: not_a_future
 #[test]
 fn awaiting_a_blocking_call_or_a_plain_value_does_not_compile() {
     let fixture = Fixture::named("awaiting_non_futures.rs");
@@ -313,7 +310,6 @@ fn awaiting_a_blocking_call_or_a_plain_value_does_not_compile() {
         "alternatively, consider making `fn parse_status` asynchronous",
     );
 }
-// ANCHOR_END: not_a_future
 
 #[test]
 fn no_lint_flags_a_blocking_call_inside_an_async_fn() {
@@ -341,7 +337,6 @@ fn clippy_flags_thread_sleep_once_clippy_toml_disallows_it() {
     assert_note(warning, "blocks the loop's thread: await a timer");
 }
 
-// ANCHOR: not_send
 #[test]
 fn a_future_holding_an_rc_across_an_await_is_not_send() {
     let fixture = Fixture::named("rc_held_across_await.rs");
@@ -370,7 +365,6 @@ fn a_future_holding_an_rc_across_an_await_is_not_send() {
         ["await occurs here, with `line` maybe used later"]
     );
 }
-// ANCHOR_END: not_send
 
 #[test]
 fn a_future_that_drops_its_rc_in_a_block_before_the_await_is_send() {

@@ -48,35 +48,55 @@ fn gated_job(
     }
 }
 
-// ANCHOR: default_pool_at_shutdown
+/// Sends on its channel when dropped: tells another thread that the task holding
+/// it was dropped.
+struct SignalsDrop(mpsc::Sender<()>);
+
+impl Drop for SignalsDrop {
+    fn drop(&mut self) {
+        let _ = self.0.send(());
+    }
+}
+
 #[test]
 fn dropping_the_loop_waits_for_a_job_running_on_its_default_pool() {
     let lp = EventLoop::virtual_time();
-    let (h, log) = (lp.handle(), Log::default());
+    let h = lp.handle();
+    // Keeps the core, and so its pool, alive past `drop(lp)`: only the loop's
+    // `close` can shut the pool down, not the pool's own `Drop`.
+    let kept = lp.handle();
     let ((started, is_started), (open, gate)) = (mpsc::channel(), mpsc::channel());
+    let (task_dropped, was_dropped) = mpsc::channel();
     let finished = Arc::new(AtomicBool::new(false));
     let job = gated_job(started, gate, finished.clone());
-    let l = log.clone();
     let task = lp.spawn(async move {
-        let _guard = DropGuard(l, "the awaiting task was dropped");
+        let _guard = SignalsDrop(task_dropped);
         h.to_thread(job).await
     });
     lp.run_once(); // the task submits the job
     recv_within(&is_started, LIMIT, "the job to start").unwrap();
     let opener = thread::spawn(move || {
-        thread::sleep(Duration::from_millis(50)); // drop(lp) is waiting by now
-        open.send(()).unwrap();
+        let dropped_first = was_dropped.recv_timeout(LIMIT).is_ok();
+        // Time for drop(lp) to reach the pool's wait. Under load it may be too
+        // short: then a loop that does not wait could pass, but one that does
+        // never fails.
+        thread::sleep(Duration::from_millis(50));
+        let _ = open.send(());
+        dropped_first
     });
-    drop(lp); // as asyncio.run's shutdown_default_executor: waits for the job
+    drop(lp); // as asyncio.run: cancel the tasks, then shutdown_default_executor
     assert!(
         finished.load(Ordering::SeqCst),
-        "the job ran to its end first"
+        "the job ran to its end before drop(lp) returned"
     );
-    assert_eq!(*log.borrow(), ["the awaiting task was dropped"]);
+    let dropped_first = join_within(opener, LIMIT, "the gate to open").unwrap();
+    assert!(
+        dropped_first,
+        "the task was dropped before the pool was waited for"
+    );
     assert!(task.try_take().unwrap().unwrap_err().is_cancelled());
-    join_within(opener, LIMIT, "the gate to open").unwrap();
+    drop(kept);
 }
-// ANCHOR_END: default_pool_at_shutdown
 
 #[test]
 fn dropping_the_loop_leaves_a_job_on_a_pool_of_ones_own_running() {

@@ -1,36 +1,45 @@
 //! [`TaskGroup`], asyncio 3.11's, on our loop: joined, failing, refused, dropped.
 //! The group's done-callback, `on_child_done` in `src/task_group.rs`, is what
-//! cancels the other children when one fails.
+//! cancels the other children when one fails. A child fails the Rust way, by
+//! returning `Err`; one test shows that a panic fails the group as well.
 
 use std::rc::Rc;
 
 use ch07_executors::{EventLoop, ThreadedCore};
-use ch10_where_to_await::{ShuttingDown, TaskGroup};
+use ch10_where_to_await::{Failure, ShuttingDown, TaskGroup};
 
 use crate::support::{DropGuard, Log, push, run, secs};
 
+/// What a child returns: its name, or why it failed.
+type Outcome = Result<&'static str, String>;
+
 /// A child that sleeps `s` seconds and returns `name`.
-async fn sleeps(h: Rc<ThreadedCore>, s: f64, name: &'static str) -> &'static str {
+async fn sleeps(h: Rc<ThreadedCore>, s: f64, name: &'static str) -> Outcome {
     h.sleep(secs(s)).await;
-    name
+    Ok(name)
 }
 
-/// A child that sleeps `s` seconds and panics.
-async fn fails_after(h: Rc<ThreadedCore>, s: f64) -> &'static str {
+/// A child that sleeps `s` seconds and fails: it returns `Err`.
+async fn fails_after(h: Rc<ThreadedCore>, s: f64) -> Outcome {
     h.sleep(secs(s)).await;
-    panic!("failed at {s} s")
+    Err(format!("failed at {s} s"))
+}
+
+/// A child that sleeps `s` seconds and panics: a bug, not an error it returns.
+async fn panics_after(h: Rc<ThreadedCore>, s: f64) -> Outcome {
+    h.sleep(secs(s)).await;
+    panic!("this child panics on purpose at {s} s")
 }
 
 /// A child that logs when it starts, and when it is dropped; it would sleep 5 s.
-async fn slow(h: Rc<ThreadedCore>, log: Log, dropped: &'static str) -> &'static str {
+async fn slow(h: Rc<ThreadedCore>, log: Log, dropped: &'static str) -> Outcome {
     let _guard = DropGuard(log.clone(), dropped);
     push(&log, "slow child started");
     h.sleep(secs(5.0)).await;
     push(&log, "slow child finished");
-    "slow"
+    Ok("slow")
 }
 
-// ANCHOR: group_joins
 #[test]
 fn a_task_group_waits_for_every_child_and_gives_outputs_in_spawn_order() {
     let (lp, outputs) = run(|h| async move {
@@ -43,9 +52,7 @@ fn a_task_group_waits_for_every_child_and_gives_outputs_in_spawn_order() {
     assert_eq!(outputs, Ok(vec!["a", "b", "c"]), "spawn order");
     assert_eq!(lp.time(), secs(3.0), "concurrent: the longest, not the sum");
 }
-// ANCHOR_END: group_joins
 
-// ANCHOR: group_fails
 #[test]
 fn the_first_failing_child_cancels_the_others_and_join_reports_it() {
     let log = Log::default();
@@ -65,9 +72,10 @@ fn the_first_failing_child_cancels_the_others_and_join_reports_it() {
         error.to_string(),
         "unhandled errors in a TaskGroup (1 sub-exception)"
     );
-    let messages: Vec<_> =
-        error.failures.iter().map(|f| f.panic_message()).collect();
-    assert_eq!(messages, [Some("failed at 1 s")]);
+    assert_eq!(
+        error.failures,
+        [Failure::Error("failed at 1 s".to_string())]
+    );
     assert_eq!(*log.borrow(), ["slow child started", "slow child dropped"]);
     assert_eq!(
         lp.time(),
@@ -75,17 +83,37 @@ fn the_first_failing_child_cancels_the_others_and_join_reports_it() {
         "the join did not wait the slow child's 5 s"
     );
 }
-// ANCHOR_END: group_fails
 
 #[test]
-fn children_failing_in_the_same_iteration_are_all_reported() {
+fn a_child_that_panics_fails_the_group_and_cancels_the_others_like_an_err() {
+    let log = Log::default();
+    let (lp, outcome) = run(|h| {
+        let log = log.clone();
+        async move {
+            let group = TaskGroup::new(h.core());
+            group.spawn(panics_after(h.clone(), 1.0)).unwrap();
+            group
+                .spawn(slow(h.clone(), log, "slow child dropped"))
+                .unwrap();
+            group.join().await
+        }
+    });
+    let failures = outcome.unwrap_err().failures;
+    let message = "this child panics on purpose at 1 s".to_string();
+    assert_eq!(failures, [Failure::Panic(message)]);
+    assert_eq!(*log.borrow(), ["slow child started", "slow child dropped"]);
+    assert_eq!(lp.time(), secs(1.0), "the slow child was cancelled at 1 s");
+}
+
+#[test]
+fn children_failing_in_the_same_iteration_by_err_or_panic_are_all_reported() {
     let log = Log::default();
     let (_, outcome) = run(|h| {
         let log = log.clone();
         async move {
             let group = TaskGroup::new(h.core());
             group.spawn(fails_after(h.clone(), 1.0)).unwrap();
-            group.spawn(fails_after(h.clone(), 1.0)).unwrap();
+            group.spawn(panics_after(h.clone(), 1.0)).unwrap();
             group
                 .spawn(slow(h.clone(), log, "slow child dropped"))
                 .unwrap();
@@ -93,8 +121,15 @@ fn children_failing_in_the_same_iteration_are_all_reported() {
         }
     });
     let error = outcome.unwrap_err();
-    assert_eq!(error.failures.len(), 2, "{error:?}");
-    assert!(error.to_string().ends_with("(2 sub-exceptions)"), "{error}");
+    let expected = [
+        Failure::Error("failed at 1 s".to_string()),
+        Failure::Panic("this child panics on purpose at 1 s".to_string()),
+    ];
+    assert_eq!(error.failures, expected, "an Err and a panic alike");
+    assert_eq!(
+        error.to_string(),
+        "unhandled errors in a TaskGroup (2 sub-exceptions)"
+    );
     assert_eq!(*log.borrow(), ["slow child started", "slow child dropped"]);
 }
 
@@ -115,7 +150,6 @@ fn a_group_refuses_new_children_once_one_has_failed() {
     assert_eq!(outcome.unwrap_err().failures.len(), 1);
 }
 
-// ANCHOR: group_dropped
 #[test]
 fn a_group_dropped_before_it_is_joined_cancels_its_children() {
     let log = Log::default();
@@ -137,7 +171,6 @@ fn a_group_dropped_before_it_is_joined_cancels_its_children() {
     assert_eq!(*log.borrow(), ["slow child started", "slow child dropped"]);
     assert_eq!(lp.task_count(), 0);
 }
-// ANCHOR_END: group_dropped
 
 #[test]
 fn cancelling_the_task_awaiting_join_cancels_the_children() {

@@ -25,12 +25,11 @@ fn run_in_executor_and_to_thread_submit_at_the_call_never_awaited_they_run() {
     drop(h.to_thread(move || also.send("to_thread").unwrap())); // nor this
     let mut seen = [0, 1].map(|_| recv_within(&report, LIMIT, "a job").unwrap());
     seen.sort_unstable();
+    // Nothing in this test runs the loop: the calls alone submitted the jobs.
     assert_eq!(seen, ["run_in_executor", "to_thread"], "both jobs ran");
-    assert_eq!(lp.iteration(), 0, "and the loop never ran at all");
 }
 // ANCHOR_END: eager_submit
 
-// ANCHOR: lazy_never_runs
 #[test]
 fn a_lazy_to_thread_never_awaited_never_runs_its_function() {
     let ran = Arc::new(AtomicBool::new(false));
@@ -45,7 +44,6 @@ fn a_lazy_to_thread_never_awaited_never_runs_its_function() {
     assert_eq!(threads, 0, "no job reached the pool");
     assert!(!ran.load(Ordering::SeqCst), "the function never ran");
 }
-// ANCHOR_END: lazy_never_runs
 
 /// The lines of a traced loop's trace that say a job was submitted or a task
 /// polled, in order.
@@ -76,7 +74,6 @@ fn to_thread_submits_at_the_call_the_lazy_one_at_its_first_poll() {
     );
 }
 
-// ANCHOR: explicit_pool
 #[test]
 fn run_in_executor_runs_the_job_on_the_pool_it_is_given() {
     let pool = ThreadPool::with_prefix("db", 2);
@@ -97,7 +94,10 @@ fn a_pool_of_one_thread_runs_its_jobs_one_after_the_other() {
         let steps = steps.clone();
         move || {
             steps.lock().unwrap().push(format!("{name} starts"));
-            thread::sleep(Duration::from_millis(20)); // room for b, if it could
+            // Room for b to start meanwhile, if the pool let it. Under load it
+            // may be too short: then a pool that overlaps could pass, but a pool
+            // of one thread never fails.
+            thread::sleep(Duration::from_millis(20));
             steps.lock().unwrap().push(format!("{name} ends"));
         }
     };
@@ -111,14 +111,12 @@ fn a_pool_of_one_thread_runs_its_jobs_one_after_the_other() {
     let steps = steps.lock().unwrap().clone();
     assert_eq!(steps, ["a starts", "a ends", "b starts", "b ends"]);
 }
-// ANCHOR_END: explicit_pool
 
 /// A sync function that does not block: it computes and returns.
 fn count_fields(line: &str) -> usize {
     line.split(',').count()
 }
 
-// ANCHOR: sync_call
 #[test]
 fn a_sync_call_costs_no_iteration_to_thread_costs_a_thread_hop_and_at_least_one() {
     let loop_thread = thread::current().id();
@@ -140,9 +138,7 @@ fn a_sync_call_costs_no_iteration_to_thread_costs_a_thread_hop_and_at_least_one(
     assert!(hopped.iterations >= 1, "{} iterations", hopped.iterations);
     assert!(hopped.others_ran, "the loop ran another task meanwhile");
 }
-// ANCHOR_END: sync_call
 
-// ANCHOR: timeout_on_a_thread
 #[test]
 fn a_timeout_on_to_thread_ends_the_wait_not_the_thread() {
     let (open, gate) = mpsc::channel::<()>();
@@ -161,4 +157,3 @@ fn a_timeout_on_to_thread_ends_the_wait_not_the_thread() {
     let opened = recv_within(&end, LIMIT, "the job to end").unwrap();
     assert!(opened, "it ran to its end, after the timeout");
 }
-// ANCHOR_END: timeout_on_a_thread

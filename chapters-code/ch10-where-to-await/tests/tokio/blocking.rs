@@ -28,7 +28,6 @@ fn held<T: Send + 'static>(
     }
 }
 
-// ANCHOR: starts_at_the_call
 #[test]
 fn tokio_spawn_blocking_starts_at_the_call_even_if_its_handle_is_never_awaited() {
     runtime().block_on(async {
@@ -39,9 +38,7 @@ fn tokio_spawn_blocking_starts_at_the_call_even_if_its_handle_is_never_awaited()
         assert_eq!(what, "closure ran");
     });
 }
-// ANCHOR_END: starts_at_the_call
 
-// ANCHOR: lazy_wrapper
 /// `spawn_blocking` behind an `async fn`: now nothing happens until it is awaited,
 /// as with CPython's `asyncio.to_thread`, an `async def`.
 async fn to_thread<F, R>(f: F) -> R
@@ -56,7 +53,10 @@ where
 fn tokio_an_async_wrapper_around_spawn_blocking_is_lazy_like_cpythons_to_thread() {
     runtime().block_on(async {
         let log = Log::default();
-        let (l, guard) = (log.clone(), DropGuard(log.clone(), "closure"));
+        let (l, guard) = (
+            log.clone(),
+            DropGuard(log.clone(), "closure dropped".into()),
+        );
         let job = move || {
             let _guard = guard;
             l.push("closure ran");
@@ -64,7 +64,10 @@ fn tokio_an_async_wrapper_around_spawn_blocking_is_lazy_like_cpythons_to_thread(
         drop(to_thread(job)); // never awaited
         assert_eq!(log.entries(), ["closure dropped"], "it never ran");
 
-        let (l, guard) = (log.clone(), DropGuard(log.clone(), "closure"));
+        let (l, guard) = (
+            log.clone(),
+            DropGuard(log.clone(), "closure dropped".into()),
+        );
         to_thread(move || {
             let _guard = guard;
             l.push("closure ran");
@@ -76,11 +79,9 @@ fn tokio_an_async_wrapper_around_spawn_blocking_is_lazy_like_cpythons_to_thread(
         );
     });
 }
-// ANCHOR_END: lazy_wrapper
 
 // ---- an explicit executor
 
-// ANCHOR: explicit_executor
 #[test]
 fn tokio_work_handed_to_a_second_runtime_runs_on_that_runtimes_named_threads() {
     let db = Builder::new_multi_thread()
@@ -100,7 +101,6 @@ fn tokio_work_handed_to_a_second_runtime_runs_on_that_runtimes_named_threads() {
     let expected = ["db-pool", "db-pool", "tokio-rt-worker"];
     assert_eq!(names, expected.map(|n| Some(n.to_string())));
 }
-// ANCHOR_END: explicit_executor
 
 #[test]
 fn tokio_a_dedicated_pool_of_one_blocking_thread_runs_its_jobs_one_at_a_time() {
@@ -122,6 +122,8 @@ fn tokio_a_dedicated_pool_of_one_blocking_thread_runs_its_jobs_one_at_a_time() {
                     let now = running.fetch_add(1, SeqCst) + 1;
                     most.fetch_max(now, SeqCst);
                     log.push(format!("job {i} starts"));
+                    // Room for another job to overlap, if one could. Too short
+                    // under load, it could only let an overlap go unseen.
                     thread::sleep(Duration::from_millis(10));
                     running.fetch_sub(1, SeqCst);
                 })
@@ -132,6 +134,10 @@ fn tokio_a_dedicated_pool_of_one_blocking_thread_runs_its_jobs_one_at_a_time() {
         }
     });
     assert_eq!(most.load(SeqCst), 1);
+    // In submission order: the default blocking queue is one `VecDeque`
+    // (`LockedImpl` in `runtime/blocking/pool.rs`). Setting the environment
+    // variable `TOKIO_UNSTABLE_SHARDED_BLOCKING_QUEUE` swaps in the sharded queue
+    // (`runtime/blocking/sharded.rs`), which keeps no such order.
     assert_eq!(
         log.entries(),
         ["job 1 starts", "job 2 starts", "job 3 starts"]
@@ -148,7 +154,8 @@ fn tokio_a_timeout_on_a_spawn_blocking_handle_fires_but_the_closure_runs_on() {
         let (started, started_rx) = oneshot::channel();
         let (release, release_rx) = mpsc::channel();
         let mut handle = spawn_blocking(held(started, release_rx, "finished"));
-        started_rx.await.unwrap();
+        let in_time = timeout(LIMIT, started_rx).await;
+        in_time.expect("the closure to start").unwrap();
 
         let outcome = timeout(Duration::from_millis(10), &mut handle).await;
         let elapsed = outcome.expect_err("the closure is held: the timeout fires");
@@ -170,7 +177,8 @@ fn tokio_abort_does_not_stop_a_started_spawn_blocking_its_handle_returns_the_val
         let (started, started_rx) = oneshot::channel();
         let (release, release_rx) = mpsc::channel();
         let handle = spawn_blocking(held(started, release_rx, "finished"));
-        started_rx.await.unwrap();
+        let in_time = timeout(LIMIT, started_rx).await;
+        in_time.expect("the closure to start").unwrap();
         handle.abort();
         release.send(()).unwrap();
         assert_eq!(

@@ -5,10 +5,11 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant as StdInstant};
 
+use futures::FutureExt;
 use test_support::{LIMIT, join_within, recv_within};
 use tokio::sync::oneshot;
 use tokio::task::{spawn_blocking, yield_now};
-use tokio::time::sleep;
+use tokio::time::{sleep, timeout};
 
 use super::{DropGuard, Log, paused_runtime, runtime};
 
@@ -20,14 +21,16 @@ fn tokio_dropping_the_runtime_drops_each_unfinished_task_at_its_await() {
     let (waiting, never_polled) = rt.block_on(async {
         let l = log.clone();
         let waiting = tokio::spawn(async move {
-            let _guard = DropGuard(l.clone(), "waiting task's guard");
+            let _guard = DropGuard(l.clone(), "waiting task's guard dropped".into());
             l.push("waiting task started");
             sleep(Duration::from_secs(3600)).await;
             l.push("waiting task woke"); // never reached
         });
         yield_now().await; // it runs up to its sleep
-        let (l, guard) =
-            (log.clone(), DropGuard(log.clone(), "unpolled task's guard"));
+        let (l, guard) = (
+            log.clone(),
+            DropGuard(log.clone(), "unpolled task's guard dropped".into()),
+        );
         let never_polled = tokio::spawn(async move {
             let _guard = guard;
             l.push("unpolled task started"); // never reached
@@ -48,7 +51,9 @@ fn tokio_dropping_the_runtime_drops_each_unfinished_task_at_its_await() {
         ]
     );
     for handle in [waiting, never_polled] {
-        let error = futures::executor::block_on(handle).unwrap_err();
+        // The runtime is gone: the handle is ready at its first poll, or never.
+        let result = handle.now_or_never().expect("the task has ended");
+        let error = result.unwrap_err();
         assert!(error.is_cancelled(), "{error}");
     }
 }
@@ -67,12 +72,12 @@ fn start_held_closure(rt: &tokio::runtime::Runtime, log: &Log) -> mpsc::Sender<(
                 .unwrap();
             log.push("closure finished");
         }));
-        started_rx.await.unwrap();
+        let in_time = timeout(LIMIT, started_rx).await;
+        in_time.expect("the closure to start").unwrap();
     });
     release
 }
 
-// ANCHOR: drop_runtime_waits
 #[test]
 fn tokio_dropping_the_runtime_waits_for_a_running_spawn_blocking_closure() {
     let rt = runtime();
@@ -92,7 +97,6 @@ fn tokio_dropping_the_runtime_waits_for_a_running_spawn_blocking_closure() {
     join_within(dropper, LIMIT, "the runtime's drop to return").unwrap();
     assert_eq!(log.entries(), ["closure finished", "runtime dropped"]);
 }
-// ANCHOR_END: drop_runtime_waits
 
 #[test]
 fn tokio_shutdown_timeout_stops_waiting_and_leaves_the_closure_running() {

@@ -135,6 +135,9 @@ fn shown(found: &[Diagnostic]) -> String {
     found.iter().map(|d| d.rendered.as_str()).collect()
 }
 
+/// What a reader without clippy is told to do.
+pub const CLIPPY_INSTALL: &str = "install it with `rustup component add clippy`";
+
 /// A compiler to run and the flags to run it with.
 pub struct Check {
     program: String,
@@ -152,10 +155,7 @@ impl Check {
     /// `clippy-driver`: rustc plus clippy's lints, with clippy's default levels
     /// and no `clippy.toml` (unless [`Check::clippy_toml`] names one).
     pub fn clippy() -> Self {
-        Self::program(
-            "clippy-driver",
-            "install it with `rustup component add clippy`",
-        )
+        Self::program("clippy-driver", CLIPPY_INSTALL)
     }
 
     /// Any program that takes rustc's arguments; `install` says how to get it.
