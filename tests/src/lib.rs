@@ -6,6 +6,7 @@ pub mod includes;
 pub mod lint;
 pub mod markdown;
 pub mod oracle;
+pub mod twins;
 
 /// The workspace root, which holds the book (`src/`) and the chapter crates (`chapters-code/`).
 pub use test_support::workspace_root;

@@ -11,6 +11,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+mod practice;
+
 /// A book on disk: `src/` (the chapters) and `chapters-code/` (their crates).
 pub struct Book {
     root: PathBuf,
@@ -178,6 +180,16 @@ pub const RULES: &[Rule] = &[
         demands: "every chapter has a diagram",
         check: chapters_have_diagrams,
     },
+    Rule {
+        key: "exercises",
+        demands: "exercises have a tier, two hints and a solution; chapters 1-7 one in Python",
+        check: practice::exercises_are_tiered,
+    },
+    Rule {
+        key: "quizzes",
+        demands: "questions are answered by a runtime; chapters 1-7 have two",
+        check: practice::questions_are_answered_by_a_runtime,
+    },
 ];
 
 /// Runs every rule.
@@ -273,9 +285,22 @@ pub fn skipped_snippets_give_a_reason(book: &Book) -> Vec<Violation> {
     found
 }
 
+/// Whether the text between a program and its output is nothing, or only the opening of a
+/// folded answer (`<details>` and its `<summary>`), as in a predict-the-output question.
+fn only_folds(gap: &str) -> bool {
+    let gap = gap.trim();
+    let Some(rest) = gap.strip_prefix("<details>") else {
+        return gap.is_empty();
+    };
+    let rest = rest.trim_start();
+    rest.strip_prefix("<summary>")
+        .and_then(|summary| summary.split_once("</summary>"))
+        .is_some_and(|(_, after)| after.trim().is_empty())
+}
+
 /// Every Python/JavaScript block (```python, ```python,python3.12, ```js, ```js,chromium) is
-/// immediately followed by a `text,output` block, and names an interpreter the oracle runner
-/// knows.
+/// followed by a `text,output` block (at once, or folded in a `<details>`), and names an
+/// interpreter the oracle runner knows.
 pub fn oracles_have_output(book: &Book) -> Vec<Violation> {
     let mut found = Vec::new();
     for page in book.pages() {
@@ -297,7 +322,7 @@ pub fn oracles_have_output(book: &Book) -> Vec<Violation> {
             }
             let next = blocks.get(index + 1);
             let followed = next.is_some_and(|next| {
-                next.is_output() && page.text[block.span.end..next.span.start].trim().is_empty()
+                next.is_output() && only_folds(&page.text[block.span.end..next.span.start])
             });
             if !followed {
                 found.push(Violation {
@@ -494,8 +519,10 @@ pub fn chapters_have_diagrams(book: &Book) -> Vec<Violation> {
 }
 
 static TEST_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"`(ch\d\d-[a-z0-9-]+)/((?:tests|src|benches)/[\w./-]+\.rs)::((?:\w+::)*)(\w+)`")
-        .expect("valid regex")
+    Regex::new(
+        r"`(ch\d\d-[a-z0-9-]+|book-tests)/((?:tests|src|benches)/[\w./-]+\.rs)::((?:\w+::)*)(\w+)`",
+    )
+    .expect("valid regex")
 });
 
 /// Every test the prose names as evidence, written `` `crate/tests/file.rs::test_name` ``,
@@ -507,7 +534,18 @@ pub fn named_tests_exist(book: &Book) -> Vec<Violation> {
     for page in book.pages() {
         for cap in TEST_REFERENCE.captures_iter(&page.text) {
             let (krate, path, name) = (&cap[1], &cap[2], &cap[4]);
-            let file = book.root.join("chapters-code").join(krate).join(path);
+            // `book-tests` is the workspace's `tests/` crate; every other name is a chapter crate.
+            let crate_dir = if krate == "book-tests" {
+                book.root.join("tests")
+            } else {
+                book.root.join("chapters-code").join(krate)
+            };
+            let file = crate_dir.join(path);
+            let shown = file
+                .strip_prefix(&book.root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
             let location = book.location(
                 &page,
                 markdown::line_of(&page.text, cap.get(0).map_or(0, |m| m.start())),
@@ -515,9 +553,7 @@ pub fn named_tests_exist(book: &Book) -> Vec<Violation> {
             if !file.is_file() {
                 found.push(Violation {
                     location,
-                    message: format!(
-                        "names a test in chapters-code/{krate}/{path}, which does not exist"
-                    ),
+                    message: format!("names a test in {shown}, which does not exist"),
                 });
                 continue;
             }
@@ -532,7 +568,7 @@ pub fn named_tests_exist(book: &Book) -> Vec<Violation> {
                 found.push(Violation {
                     location,
                     message: format!(
-                        "names the test `{name}`, but chapters-code/{krate}/{path} defines no `fn {name}`: \
+                        "names the test `{name}`, but {shown} defines no `fn {name}`: \
                          it was renamed or deleted; name the test that shows the claim now"
                     ),
                 });

@@ -3,6 +3,11 @@
 //!
 //! A chapter crate's `exercises` feature compiles the stubs in `exercises/`, its `solutions`
 //! feature the answers in `solutions/`; the tests in `tests/exercises.rs` are named `exN_...`.
+//! A stub that is a `.py` file is a Python exercise ([`python`]). The hints are in the book
+//! ([`hints`]).
+
+mod hints;
+mod python;
 
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
@@ -24,7 +29,8 @@ impl Chapter {
         canonical(self.dir.join("Cargo.toml"))
     }
 
-    /// The stub files, by exercise number: `exercises/ex1_poll_count.rs` is exercise 1.
+    /// The stub files, by exercise number: `exercises/ex1_poll_count.rs` is exercise 1, and
+    /// `exercises/ex4_call_later.py` is exercise 4, in Python.
     fn exercises(&self) -> BTreeMap<u32, PathBuf> {
         std::fs::read_dir(self.dir.join("exercises"))
             .into_iter()
@@ -329,16 +335,9 @@ fn first_errors(stderr: &str) -> String {
     kept.join("\n")
 }
 
-/// The `//! Hint: ...` paragraph of a stub (it may run over several `//!` lines).
-fn hint(stub: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(stub).ok()?;
-    let mut lines = text.lines().map(str::trim);
-    let first = lines.find_map(|line| line.strip_prefix("//! Hint:"))?;
-    let rest = lines
-        .map_while(|line| line.strip_prefix("//!"))
-        .take_while(|line| !line.trim().is_empty());
-    let words: Vec<&str> = std::iter::once(first).chain(rest).map(str::trim).collect();
-    Some(words.join(" "))
+/// Whether a stub is a Python exercise.
+fn is_python(stub: &Path) -> bool {
+    stub.extension().is_some_and(|extension| extension == "py")
 }
 
 fn is_unimplemented(message: &str) -> bool {
@@ -370,11 +369,19 @@ pub fn check_one(chapter: &str, number: &str) -> Result<()> {
         "Checking exercise {number} of {} ({stub_name})...",
         chapter.name
     );
-    let run = run_tests(&chapter, "exercises", Some(&format!("ex{number}_")))?;
-    let hint = hint(stub)
-        .map(|h| format!("\nHint: {h}"))
-        .unwrap_or_default();
+    let run = if is_python(stub) {
+        python::run(&chapter, stub, stub)?
+    } else {
+        run_tests(&chapter, "exercises", Some(&format!("ex{number}_")))?
+    };
+    let hint = hints::advice(&chapter.name, number);
 
+    if !run.compiled && is_python(stub) {
+        bail!(
+            "your answer does not run yet: Python could not import it.\n\n{}\n{hint}",
+            run.compiler_errors
+        );
+    }
     if !run.compiled {
         bail!(
             "your answer does not compile yet. The compiler's first complaint:\n\n{}\n{hint}",
@@ -389,7 +396,7 @@ pub fn check_one(chapter: &str, number: &str) -> Result<()> {
         );
     }
     if run.results.is_empty() {
-        bail!("no tests named ex{number}_* ran for {}", chapter.name);
+        bail!("no checks of exercise {number} ran for {}", chapter.name);
     }
     let failed: Vec<(&String, &bool)> = run.results.iter().filter(|(_, ok)| !**ok).collect();
     if failed.is_empty() {
@@ -404,7 +411,12 @@ pub fn check_one(chapter: &str, number: &str) -> Result<()> {
         .iter()
         .all(|(name, _)| run.messages.get(*name).is_some_and(|m| is_unimplemented(m)));
     if stub_only {
-        bail!("exercise {number} is still the stub: replace the todo!() in {stub_name}.{hint}");
+        let placeholder = if is_python(stub) {
+            "the `raise NotImplementedError`"
+        } else {
+            "the todo!()"
+        };
+        bail!("exercise {number} is still the stub: replace {placeholder} in {stub_name}.{hint}");
     }
     let mut report = format!("{} of {} checks fail:\n", failed.len(), run.results.len());
     for (name, _) in failed {
@@ -471,7 +483,11 @@ pub fn verify_all() -> Result<()> {
                 ));
             }
         }
-        for number in exercises.keys() {
+        for (number, stub) in &exercises {
+            if is_python(stub) {
+                problems.extend(verify_python(&chapter, *number, stub)?);
+                continue;
+            }
             let prefix = format!("ex{number}_");
             let tests: Vec<(&String, &bool)> = stubbed
                 .results
@@ -511,4 +527,56 @@ pub fn verify_all() -> Result<()> {
     } else {
         bail!("exercise checks failed:\n{}", problems.join("\n"))
     }
+}
+
+/// Both halves of one Python exercise; what is wrong with it, if anything.
+fn verify_python(chapter: &Chapter, number: u32, stub: &Path) -> Result<Vec<String>> {
+    let solution = chapter
+        .dir
+        .join("solutions")
+        .join(stub.file_name().unwrap_or_default());
+    let solved = python::run(chapter, stub, &solution)?;
+    let stubbed = python::run(chapter, stub, stub)?;
+    let name = &chapter.name;
+    let mut problems = Vec::new();
+    for (run, which) in [(&solved, "solution"), (&stubbed, "stub")] {
+        if !run.compiled {
+            problems.push(format!(
+                "{name}: the Python exercise {number}'s {which} does not import:\n{}",
+                run.compiler_errors
+            ));
+        }
+        if let Some(hung) = &run.hung {
+            problems.push(format!(
+                "{name}: with the {which}, Python exercise {number}'s checks did not finish \
+                 within {} s (`{hung}` was still running)",
+                TIME_LIMIT.as_secs()
+            ));
+        }
+    }
+    for (test, passed) in &solved.results {
+        if !passed {
+            let message = solved.messages.get(test).cloned().unwrap_or_default();
+            problems.push(format!(
+                "{name}: reference solution fails {test}: {message}"
+            ));
+        }
+    }
+    let failing = stubbed.results.values().filter(|passed| !**passed).count();
+    if solved.compiled && solved.results.is_empty() {
+        problems.push(format!(
+            "{name}: Python exercise {number}'s checker has no test_* functions"
+        ));
+    } else if stubbed.compiled && failing == 0 && stubbed.hung.is_none() {
+        problems.push(format!(
+            "{name}: every check of Python exercise {number} passes on the stub"
+        ));
+    } else if problems.is_empty() {
+        println!(
+            "  {name} exercise {number} (Python): solution passes {0}/{0}, stub fails {failing}/{1}",
+            solved.results.len(),
+            stubbed.results.len()
+        );
+    }
+    Ok(problems)
 }

@@ -115,6 +115,9 @@ fn find_problems(book_dir: &Path, visits: &BTreeMap<String, PageVisit>) -> Vec<S
         if page != "print.html" {
             problems.extend(wide_blocks(page, &visit.probe));
         }
+        for problem in &visit.probe.quiz_problems {
+            problems.push(format!("{page}: {problem}"));
+        }
         for error in &visit.page_errors {
             problems.push(format!("{page}: page error: {error}"));
         }
@@ -240,8 +243,13 @@ fn print_summary(visits: &BTreeMap<String, PageVisit>) {
         .values()
         .flat_map(|v| v.probe.links.iter().map(|l| (&l.path, &l.fragment)))
         .collect();
+    let quizzes: usize = visits
+        .iter()
+        .filter(|(page, _)| page.as_str() != "print.html")
+        .map(|(_, v)| v.probe.quizzes)
+        .sum();
     println!(
-        "render check: {} pages opened, {} of {diagrams} diagrams rendered, {links} internal links checked ({} distinct)",
+        "render check: {} pages opened, {} of {diagrams} diagrams rendered, {links} internal links checked ({} distinct), {quizzes} quizzes driven",
         visits.len(),
         diagrams - failed,
         distinct.len()

@@ -42,6 +42,11 @@ pub struct Probe {
     /// Code blocks wider than their box, which a reader would have to scroll.
     #[serde(rename = "wideCode")]
     pub wide_code: Vec<WideCode>,
+    /// Predict-the-output questions on the page.
+    pub quizzes: usize,
+    /// What is wrong with their widgets, one line each (the probe drives every one).
+    #[serde(rename = "quizProblems")]
+    pub quiz_problems: Vec<String>,
     /// Tables wider than the page, which scroll sideways too.
     #[serde(rename = "wideTables")]
     pub wide_tables: Vec<WideTable>,

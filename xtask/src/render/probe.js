@@ -92,7 +92,36 @@
       fits: wrapper.clientWidth,
     }));
 
+  // Predict-the-output questions: theme/quiz.js must have turned each into a widget that
+  // says "wrong" for a wrong order and "right" for the runtime's order. Driven as a reader
+  // would, with the widget's own moves; `print.html` is skipped (its quizzes repeat).
+  const quizProblems = [];
+  const quizzes = document.querySelectorAll("div.quiz").length;
+  if (quizzes > 0 && !location.pathname.endsWith("print.html")) {
+    const state = window.bookQuizzes;
+    if (!state) {
+      quizProblems.push("theme/quiz.js did not run");
+    } else {
+      state.built.forEach((quiz, i) => {
+        if (!quiz) {
+          quizProblems.push(`quiz ${i + 1}: no widget (is its output inside <details>, two lines or more?)`);
+          return;
+        }
+        const reversed = quiz.answer.slice().reverse();
+        const differs = reversed.some((line, j) => line !== quiz.answer[j]);
+        if (differs && quiz.arrange(reversed)) {
+          quizProblems.push(`quiz ${i + 1}: a wrong order was called right`);
+        }
+        if (!quiz.arrange(quiz.answer)) {
+          quizProblems.push(`quiz ${i + 1}: the runtime's own order was called wrong`);
+        }
+      });
+    }
+  }
+
   return JSON.stringify({
+    quizzes,
+    quizProblems,
     wideTables,
     diagrams: diagrams().length,
     wideCode,
