@@ -525,15 +525,102 @@ static TEST_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// Every test the prose names as evidence, written `` `crate/tests/file.rs::test_name` ``,
-/// exists: the file is in the crate, and it (or a module file beside it, `tests/file/*.rs`)
-/// defines a `fn` of that name. A test renamed or deleted makes the sentence that cites it fail
-/// the build instead of pointing at nothing.
+/// A file named alone in an evidence line, `` `crate/tests/file.rs` ``, whose tests follow.
+static TEST_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"`(ch\d\d-[a-z0-9-]+|book-tests)/((?:tests|src|benches)/[\w./-]+\.rs)`")
+        .expect("valid regex")
+});
+
+/// A bare test name in an evidence line: `` `name` `` or `` `module::name` ``, snake_case.
+static BARE_TEST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"`((?:[a-z_][a-z0-9_]*::)*)([a-z][a-z0-9]*_[a-z0-9_]+)`").expect("valid regex")
+});
+
+/// A test the book names: the crate, the file in it, the test's name, and where it is named.
+struct NamedTest {
+    krate: String,
+    path: String,
+    name: String,
+    offset: usize,
+}
+
+/// Every test a page names, in both forms: `` `crate/tests/file.rs::name` `` anywhere, and in an
+/// evidence paragraph (`*Tested by ...`, with the list that may follow it) a file named alone
+/// and the `` `name` ``s after it, as in ``*Tested by `crate/tests/file.rs`: `a`, `b`.*``.
+fn named_tests(text: &str) -> Vec<NamedTest> {
+    let mut found: Vec<NamedTest> = TEST_REFERENCE
+        .captures_iter(text)
+        .map(|cap| NamedTest {
+            krate: cap[1].to_string(),
+            path: cap[2].to_string(),
+            name: cap[4].to_string(),
+            offset: cap.get(0).map_or(0, |m| m.start()),
+        })
+        .collect();
+    let mut offset = 0;
+    let mut paragraph: Option<(usize, String)> = None;
+    for line in text.split_inclusive('\n') {
+        let starts = line.starts_with("*Tested by");
+        let continues = !line.trim().is_empty() && !line.starts_with('#');
+        match (&mut paragraph, starts) {
+            (_, true) => {
+                if let Some((at, lines)) = paragraph.take() {
+                    found.extend(grouped_tests(at, &lines));
+                }
+                paragraph = Some((offset, line.to_string()));
+            }
+            (Some((_, lines)), false) if continues => lines.push_str(line),
+            (Some(_), false) => {
+                if let Some((at, lines)) = paragraph.take() {
+                    found.extend(grouped_tests(at, &lines));
+                }
+            }
+            (None, false) => {}
+        }
+        offset += line.len();
+    }
+    if let Some((at, lines)) = paragraph {
+        found.extend(grouped_tests(at, &lines));
+    }
+    found
+}
+
+/// The tests of one evidence paragraph that follow a file named alone.
+fn grouped_tests(at: usize, paragraph: &str) -> Vec<NamedTest> {
+    let files: Vec<_> = TEST_FILE.captures_iter(paragraph).collect();
+    let mut found = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        let whole = file.get(0).expect("a match");
+        let until = files.get(index + 1).map_or(paragraph.len(), |next| {
+            next.get(0).expect("a match").start()
+        });
+        for cap in BARE_TEST.captures_iter(&paragraph[whole.end()..until]) {
+            found.push(NamedTest {
+                krate: file[1].to_string(),
+                path: file[2].to_string(),
+                name: cap[2].to_string(),
+                offset: at + whole.start(),
+            });
+        }
+    }
+    found
+}
+
+/// Every test the prose names as evidence exists: `` `crate/tests/file.rs::test_name` ``, or a
+/// name listed after `` `crate/tests/file.rs` `` in a `*Tested by` paragraph. The file is in
+/// the crate, and it (or a module file beside it, `tests/file/*.rs`) defines a `fn` of that
+/// name. A test renamed or deleted makes the sentence that cites it fail the build instead of
+/// pointing at nothing.
 pub fn named_tests_exist(book: &Book) -> Vec<Violation> {
     let mut found = Vec::new();
     for page in book.pages() {
-        for cap in TEST_REFERENCE.captures_iter(&page.text) {
-            let (krate, path, name) = (&cap[1], &cap[2], &cap[4]);
+        for test in named_tests(&page.text) {
+            let NamedTest {
+                krate,
+                path,
+                name,
+                offset,
+            } = &test;
             // `book-tests` is the workspace's `tests/` crate; every other name is a chapter crate.
             let crate_dir = if krate == "book-tests" {
                 book.root.join("tests")
@@ -546,10 +633,7 @@ pub fn named_tests_exist(book: &Book) -> Vec<Violation> {
                 .unwrap_or(&file)
                 .display()
                 .to_string();
-            let location = book.location(
-                &page,
-                markdown::line_of(&page.text, cap.get(0).map_or(0, |m| m.start())),
-            );
+            let location = book.location(&page, markdown::line_of(&page.text, *offset));
             if !file.is_file() {
                 found.push(Violation {
                     location,

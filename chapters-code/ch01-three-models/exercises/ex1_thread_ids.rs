@@ -4,9 +4,6 @@
 //! `std::thread::current().id()` onto ONE list that all of them share; return that
 //! list once every thread has finished. The parent must see all `n` ids, all
 //! different, none its own.
-//!
-//! Hint: `Arc<Mutex<Vec<ThreadId>>>` (or `std::thread::scope` and a plain
-//! `&Mutex<Vec<_>>`).
 
 use std::thread::ThreadId;
 

@@ -4,10 +4,6 @@
 //! pieces of (almost) equal length, sum each piece on its own thread, and return one
 //! `PartialSum` per piece, in order. Rust has no global lock: the pieces can be
 //! summed at the same time, on different cores, with no processes and no copying.
-//!
-//! Hint: `numbers.chunks(numbers.len().div_ceil(parts))` and `std::thread::scope`,
-//! which lets the threads borrow `numbers` because they all end before `scope`
-//! returns.
 
 use std::thread::ThreadId;
 

@@ -8,10 +8,6 @@
 //! stdin so that it exits, and wait for it. Any failure (the program is missing, the
 //! reply is not a `Work`) is an `Err` with a message that says what went wrong,
 //! never a panic.
-//!
-//! Hint: `serde_json::to_string`, `writeln!`, `drop(stdin)`,
-//! `BufReader::new(stdout).read_line`, `serde_json::from_str::<Response>`, then
-//! `child.wait()`.
 
 use std::path::Path;
 

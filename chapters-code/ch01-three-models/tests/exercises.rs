@@ -42,7 +42,7 @@ fn ex1_zero_threads_give_an_empty_list() {
 
 #[test]
 fn ex2_the_parts_add_up_to_the_sequential_sum() {
-    for (len, parts) in [(1000usize, 4usize), (1001, 4), (7, 1)] {
+    for (len, parts) in [(1000usize, 4usize), (1001, 4), (9, 4), (7, 1)] {
         let numbers: Vec<u64> = (1..=len as u64).collect();
         let expected: u64 = numbers.iter().sum();
         let sums = parallel_sum(&numbers, parts);

@@ -4,10 +4,6 @@
 //! `Poll::Ready`, and return how many polls that took. An async block with no
 //! pending `.await` needs 1 poll; `Countdown::new(3)` needs 4 (three `Pending`s,
 //! then `Ready`).
-//!
-//! Hint: pin the future with `std::pin::pin!`, build a `Context` from
-//! `Waker::noop()`, and call `fut.as_mut().poll(&mut cx)` in a loop; `poll_trace` in
-//! `src/by_hand.rs` is a close cousin.
 
 use std::future::Future;
 

@@ -5,10 +5,6 @@
 //! real executor would never poll it again, and `.await`ing it on tokio would hang.
 //! (`tokio::task::yield_now` is close, but it defers the wake until its scheduler
 //! has polled the I/O driver; chapter 3 shows the order that gives.)
-//!
-//! Hint: the struct needs one `bool` of state; `Countdown` in `src/countdown.rs`
-//! does the same with a counter. Call `cx.waker().wake_by_ref()` before
-//! `Poll::Pending`.
 
 use std::future::Future;
 use std::pin::Pin;

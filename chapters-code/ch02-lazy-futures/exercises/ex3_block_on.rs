@@ -5,10 +5,6 @@
 //! future's waker is called, then poll again. Do not spin: a `Pending` future should
 //! cost one poll per wake-up, not thousands. The waker may be called from another
 //! thread.
-//!
-//! Hint: implement `std::task::Wake` for a struct holding a `std::thread::Thread`
-//! (`thread::current()`) whose `wake` calls `unpark()`; turn it into a `Waker` with
-//! `Waker::from(Arc::new(...))`; on `Pending`, call `std::thread::park()`.
 
 use std::future::Future;
 

@@ -10,12 +10,15 @@
 //! - [`countdown`]: a future written by hand, the kind of state machine an
 //!   `async fn` becomes;
 //! - [`by_hand`]: polling a future ourselves with a no-op waker;
+//! - [`desugared`]: an `async fn` with two `.await`s and its state enum, written by
+//!   hand;
 //! - [`check_status`]: the notes' `check_status` / `run_in_executor` / `gather`
 //!   example on tokio.
 
 pub mod by_hand;
 pub mod check_status;
 pub mod countdown;
+pub mod desugared;
 pub mod event_log;
 pub mod lazy;
 

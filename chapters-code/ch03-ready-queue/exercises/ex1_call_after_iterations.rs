@@ -4,9 +4,6 @@
 //! iteration that comes `n` iterations after the next one: `n = 0` behaves like
 //! `call_soon` (next iteration), `n = 2` runs it two iterations later. Use only
 //! `call_soon`: no counters in the loop.
-//!
-//! Hint: a callback may queue another callback, which then runs one iteration later;
-//! recurse.
 
 use std::rc::Rc;
 

@@ -5,10 +5,6 @@
 //! tasks are already spawned, so they run concurrently whatever `join_all` does; it
 //! only has to wait well: when polled, it must not report `Ready` before every
 //! handle has given its result.
-//!
-//! Hint: keep a `Vec<Option<Result<T, JoinError>>>`; on each poll, poll every handle
-//! that has no result yet (`Pin::new(&mut handle).poll(cx)`); return `Pending` while
-//! any is missing.
 
 use std::future::Future;
 

@@ -6,9 +6,6 @@
 //! returns how many it ran. Begin the iteration with `begin_iteration()` (so the
 //! trace shows one iteration), then use `run_next_ready()`, which returns `false`
 //! once the queue is empty.
-//!
-//! Hint: the lesson's `run_once` is three lines; yours is shorter, and one word
-//! differs.
 
 use crate::EventLoop;
 

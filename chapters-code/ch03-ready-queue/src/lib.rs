@@ -11,6 +11,7 @@
 //! - [`waker`]: what a task's waker does, on the loop's thread and on another;
 //! - [`join`]: [`JoinHandle`], the handle to a task's result, and [`JoinError`];
 //! - [`future`]: [`LoopFuture`], a one-shot future resolved by a callback;
+//! - [`minimal`]: the smallest executor that works, shown before the complete one;
 //! - [`guard`]: one running loop per thread;
 //! - [`event_loop`]: this chapter's [`EventLoop`] and its `run_once` with the
 //!   snapshot rule, and the [`Driver`] trait that gives any `run_once` a
@@ -29,6 +30,7 @@ pub mod event_loop;
 pub mod future;
 pub mod guard;
 pub mod join;
+pub mod minimal;
 pub mod ready;
 pub mod task;
 pub mod trace;

@@ -118,3 +118,24 @@ fn tokio_abort_drops_the_future_when_the_runtime_next_runs_the_task() {
         assert_eq!(*seen.lock().unwrap(), ["guard dropped"]);
     });
 }
+
+/// Holds an `Rc` across an `.await`, so the future is not `Send`.
+async fn holds_an_rc_across_an_await() -> usize {
+    let shared = std::rc::Rc::new(vec![1, 2, 3]);
+    tokio::task::yield_now().await;
+    shared.len()
+}
+
+#[test]
+fn tokio_local_set_spawn_local_runs_a_future_that_is_not_send() {
+    let rt = current_thread_runtime();
+    let local = tokio::task::LocalSet::new();
+    // `tokio::spawn(holds_an_rc_across_an_await())` does not compile: `spawn`
+    // wants `F: Send`. `spawn_local` wants only `'static`.
+    let len = local.block_on(&rt, async {
+        tokio::task::spawn_local(holds_an_rc_across_an_await())
+            .await
+            .unwrap()
+    });
+    assert_eq!(len, 3);
+}

@@ -100,7 +100,13 @@ impl Future for Sleep {
                 Poll::Pending
             }
             State::Waiting { alarm, .. } if !alarm.fired.get() => {
-                *alarm.waker.borrow_mut() = Some(cx.waker().clone());
+                // The waker may have changed since the last poll (the future moved
+                // to another task, or a combinator polls it with its own): the
+                // timer must wake the latest one. Clone only when it changed.
+                let mut stored = alarm.waker.borrow_mut();
+                if !stored.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    *stored = Some(cx.waker().clone());
+                }
                 Poll::Pending
             }
             State::Yielded | State::Waiting { .. } | State::Done => {

@@ -9,9 +9,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use ch04_timers::exercises::ex1_call_every::{Repeating, call_every};
-use ch04_timers::exercises::ex2_race::{Either, race};
-use ch04_timers::exercises::ex3_debounce::Debouncer;
+use ch04_timers::exercises::ex1_race::{Either, race};
+use ch04_timers::exercises::ex2_debounce::Debouncer;
+use ch04_timers::exercises::ex3_call_every::{Repeating, call_every};
 use ch04_timers::{EventLoop, VirtualClock};
 use common::{DropGuard, run_virtual, secs, virtual_loop_with_log};
 
@@ -23,7 +23,7 @@ fn stop_at(lp: &EventLoop, when: Duration) {
     lp.call_at(when, move || handle.stop());
 }
 
-// ---- Exercise 1: call_every
+// ---- Exercise 3: call_every
 // ---------------------------------------------------------------
 
 /// A 1 s ticker on `lp` whose callback records the loop's time, then does `work`.
@@ -48,7 +48,7 @@ fn ticks_before_3_5s(lp: &EventLoop, work: impl Fn() + 'static) -> Vec<Duration>
 }
 
 #[test]
-fn ex1_ticks_every_period() {
+fn ex3_ticks_every_period() {
     assert_eq!(
         ticks_before_3_5s(&EventLoop::virtual_time(), || {}),
         [secs(1.0), secs(2.0), secs(3.0)],
@@ -57,7 +57,7 @@ fn ex1_ticks_every_period() {
 }
 
 #[test]
-fn ex1_a_slow_callback_does_not_make_the_ticks_drift() {
+fn ex3_a_slow_callback_does_not_make_the_ticks_drift() {
     let clock = VirtualClock::new();
     let lp = EventLoop::with_clock(clock.clone(), ch03_ready_queue::Tracing::Off);
     let ticks = ticks_before_3_5s(&lp, move || {
@@ -72,7 +72,7 @@ fn ex1_a_slow_callback_does_not_make_the_ticks_drift() {
 }
 
 #[test]
-fn ex1_cancel_stops_the_ticks_and_leaves_no_timer() {
+fn ex3_cancel_stops_the_ticks_and_leaves_no_timer() {
     let lp = EventLoop::virtual_time();
     let (ticker, ticks) = ticking(&lp, || {});
     let ticker = Rc::new(ticker);
@@ -92,7 +92,7 @@ fn ex1_cancel_stops_the_ticks_and_leaves_no_timer() {
 }
 
 #[test]
-fn ex1_a_callback_may_cancel_its_own_ticker() {
+fn ex3_a_callback_may_cancel_its_own_ticker() {
     let lp = EventLoop::virtual_time();
     let count = Rc::new(RefCell::new(0));
     let slot: Rc<RefCell<Option<Repeating>>> = Rc::default();
@@ -114,11 +114,11 @@ fn ex1_a_callback_may_cancel_its_own_ticker() {
     );
 }
 
-// ---- Exercise 2: race
+// ---- Exercise 1: race
 // ---------------------------------------------------------------------
 
 #[test]
-fn ex2_the_first_to_finish_wins_and_the_loser_is_dropped() {
+fn ex1_the_first_to_finish_wins_and_the_loser_is_dropped() {
     let (lp, log) = virtual_loop_with_log();
     let (handle, l) = (lp.handle(), log.clone());
     let winner = lp
@@ -152,7 +152,7 @@ fn ex2_the_first_to_finish_wins_and_the_loser_is_dropped() {
 }
 
 #[test]
-fn ex2_left_wins_a_tie() {
+fn ex1_left_wins_a_tie() {
     let lp = EventLoop::virtual_time();
     let winner = lp
         .run_until_complete(race(async { "a" }, async { "b" }))
@@ -161,7 +161,7 @@ fn ex2_left_wins_a_tie() {
 }
 
 #[test]
-fn ex2_race_with_a_sleep_is_a_timeout() {
+fn ex1_race_with_a_sleep_is_a_timeout() {
     let (lp, outcome) = run_virtual(|handle| async move {
         let h = handle.clone();
         race(
@@ -174,7 +174,7 @@ fn ex2_race_with_a_sleep_is_a_timeout() {
     assert_eq!(lp.time(), secs(3.0), "the 3 s sleep decides");
 }
 
-// ---- Exercise 3: Debouncer
+// ---- Exercise 2: Debouncer
 // ----------------------------------------------------------------
 
 fn debounced(lp: &EventLoop) -> (Rc<Debouncer>, Times) {
@@ -192,7 +192,7 @@ fn trigger_at(lp: &EventLoop, debouncer: &Rc<Debouncer>, when: f64) {
 }
 
 #[test]
-fn ex3_a_burst_gives_one_call_after_the_last_trigger() {
+fn ex2_a_burst_gives_one_call_after_the_last_trigger() {
     let lp = EventLoop::virtual_time();
     let (debouncer, fired) = debounced(&lp);
     for when in [0.0, 0.5, 1.0] {
@@ -207,7 +207,7 @@ fn ex3_a_burst_gives_one_call_after_the_last_trigger() {
 }
 
 #[test]
-fn ex3_two_bursts_give_two_calls() {
+fn ex2_two_bursts_give_two_calls() {
     let lp = EventLoop::virtual_time();
     let (debouncer, fired) = debounced(&lp);
     for when in [0.0, 0.5, 5.0, 5.2] {
@@ -218,7 +218,7 @@ fn ex3_two_bursts_give_two_calls() {
 }
 
 #[test]
-fn ex3_only_one_timer_waits_at_a_time() {
+fn ex2_only_one_timer_waits_at_a_time() {
     let lp = EventLoop::virtual_time();
     let (debouncer, _) = debounced(&lp);
     for _ in 0..10 {

@@ -61,3 +61,22 @@ fn a_due_timer_is_not_starved_by_a_callback_that_reschedules_itself() {
     }));
     assert_eq!(lp.ready_len(), 1, "and the spinner is still going");
 }
+
+#[test]
+fn what_a_due_timer_queues_runs_after_the_next_due_timer() {
+    // asyncio's order, not Node's: both due timers join one snapshot, so what t1
+    // queues with call_soon waits for the next iteration, behind t2.
+    let lp = EventLoop::virtual_time();
+    let log: common::Log = Default::default();
+    for name in ["t1", "t2"] {
+        let (handle, log) = (lp.handle(), log.clone());
+        lp.call_later(Duration::ZERO, move || {
+            log.borrow_mut().push(name.to_string());
+            let l = log.clone();
+            handle
+                .call_soon(move || l.borrow_mut().push(format!("{name} call_soon")));
+        });
+    }
+    lp.run_until_idle();
+    assert_eq!(*log.borrow(), ["t1", "t2", "t1 call_soon", "t2 call_soon"]);
+}

@@ -179,3 +179,23 @@ fn sleep_until_ends_at_an_absolute_time() {
     });
     assert_eq!(end, secs(2.0));
 }
+
+#[test]
+fn sleep_zero_resumes_before_a_zero_delay_timer_scheduled_earlier() {
+    // The chapter's quiz: a timer due at once, a call_soon, then sleep(0). The
+    // timer joins the ready queue in the next iteration, behind the two others.
+    let (_, (), log) = run_logged(|handle, log| async move {
+        let l = log.clone();
+        handle.call_later(Duration::ZERO, move || {
+            l.borrow_mut().push("call_later(0)".to_string());
+        });
+        let l = log.clone();
+        handle.call_soon(move || l.borrow_mut().push("call_soon".to_string()));
+        handle.sleep(Duration::ZERO).await;
+        log.borrow_mut().push("after sleep(0)".to_string());
+    });
+    assert_eq!(
+        *log.borrow(),
+        ["call_soon", "after sleep(0)", "call_later(0)"]
+    );
+}

@@ -5,10 +5,6 @@
 //! `UnexpectedEof` error if the peer closed in the middle of a line. Lines may
 //! arrive split over many reads, and one read may bring several lines: keep what you
 //! have read but not yet returned in `self.buffer`.
-//!
-//! Hint: look for `b'\n'` in `self.buffer` first (`iter().position`); if there is
-//! none, `self.stream.read(...)` more and append it. `self.buffer.drain(..=i)` takes
-//! a line out.
 
 use std::io;
 

@@ -3,10 +3,6 @@
 //! `read_timeout` reads like `stream.read(buf)`, but if nothing arrives within
 //! `timeout` it gives up with an `io::ErrorKind::TimedOut` error. Either way, no
 //! waiter may be left with the selector afterwards (`io.selector().waiting() == 0`).
-//!
-//! Hint: chapter 4's `wait_for` (`io.wait_for(fut, timeout)`, reached through
-//! `IoCore`'s `Deref`) drops the read future when the timer wins; the read future's
-//! own guard removes its waiter when it is dropped.
 
 use std::io;
 use std::time::Duration;

@@ -5,8 +5,6 @@
 //! `buf`, in order, however many writes that takes. If a write returns `Ok(0)`, fail
 //! with `io::ErrorKind::WriteZero` instead of looping forever. Return how many
 //! `write` calls it took.
-//!
-//! Hint: a loop, `buf = &buf[n..]` after each write.
 
 use std::io;
 

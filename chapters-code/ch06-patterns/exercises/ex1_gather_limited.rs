@@ -4,11 +4,6 @@
 //! than `n` of them at once, and returns their outputs in argument order (like
 //! `gather`, whatever the order they finish in). Ten 1 s jobs with `n = 3` take 4 s.
 //! Assume no job panics.
-//!
-//! Hint: this is `asyncio.gather(*(limited(f) for f in fs))` where `limited` does
-//! `async with sem: return await f`. You have `ch06_patterns::Semaphore` and
-//! `ch06_patterns::gather`; wrap each future in an `async move` block that holds a
-//! permit while it awaits the future.
 
 use std::future::Future;
 use std::rc::Rc;

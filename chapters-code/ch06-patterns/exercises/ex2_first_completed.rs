@@ -5,11 +5,6 @@
 //! order), its result, and the handles of the tasks still running, in argument
 //! order. Like asyncio's `wait`, it cancels nothing: the others keep running, and
 //! the caller may await or cancel them.
-//!
-//! Hint: spawn with `core.spawn`, keep the handles in a
-//! `Vec<Option<JoinHandle<T>>>`, and in a `std::future::poll_fn` poll each with
-//! `Pin::new(handle).poll(cx)` until one is ready (`JoinHandle` is `Unpin`). Take it
-//! out with `Option::take`.
 
 use std::future::Future;
 use std::rc::Rc;

@@ -6,9 +6,6 @@
 //! `attempts` attempts in all (assume `attempts >= 1`); after the last one, return
 //! its `TimeoutError`. Each timed-out attempt must be dropped (cancelled) before the
 //! next one starts, as `wait_for` does.
-//!
-//! Hint: a `for` loop over `1..=attempts` around `ch06_patterns::wait_for(timers,
-//! make(), timeout).await`; remember the last error.
 
 use std::future::Future;
 use std::rc::Rc;

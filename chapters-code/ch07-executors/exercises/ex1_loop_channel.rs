@@ -5,11 +5,6 @@
 //! values in the order they were sent, and `None` once every sender is dropped and
 //! nothing is left. A task waiting in `recv` must *sleep*: no polling in a loop, no
 //! self-wake.
-//!
-//! Hint: share an `Arc<Mutex<..>>` holding a `VecDeque<T>`, the number of live
-//! senders, and the receiving task's `Waker`. `send` pushes and wakes that waker:
-//! from another thread, chapter 7's loop carries the wake to its own thread.
-//! Dropping the last sender wakes it too. `std::future::poll_fn` makes `recv` short.
 
 use std::marker::PhantomData;
 

@@ -5,10 +5,6 @@
 //! without blocking the loop, until there is room; then it submits `func` and waits
 //! for its result. With a limit of 2 and ten slow jobs, at most 2 are ever running
 //! on the pool.
-//!
-//! Hint: chapter 6's `Semaphore` (`ch06_patterns::Semaphore`) is asyncio's. Acquire
-//! a permit, `core.run_in_executor(&pool, func)`, await it, and let the permit go
-//! only after the result is back.
 
 use std::rc::Rc;
 use std::sync::Arc;

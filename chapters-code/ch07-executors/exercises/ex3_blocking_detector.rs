@@ -8,9 +8,6 @@
 //! `report()` lists the slow ones in the order they ran. On a virtual clock, a
 //! callback that calls `clock.advance(..)` plays a slow one, so the tests are exact:
 //! a callback of exactly the threshold is reported.
-//!
-//! Hint: read `timers.time()` before and after `f()`. Keep the report in an
-//! `Rc<RefCell<Vec<..>>>` shared between the detector and the callbacks it makes.
 
 use std::rc::Rc;
 use std::time::Duration;

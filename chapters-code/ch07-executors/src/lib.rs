@@ -12,6 +12,8 @@
 //! - [`threaded_core`]: [`ThreadedCore`], chapter 5's `IoCore` plus the inbox and a
 //!   default pool, with `run_in_executor` and `to_thread`;
 //! - [`event_loop`]: this chapter's [`EventLoop`] and its `run_once`;
+//! - [`from_thread`]: `run_coroutine_threadsafe`, [`LoopHandle::run_threadsafe`]
+//!   and the [`RunHandle`] a plain thread waits on;
 //! - [`scenarios`]: the round trip the chapter's diagram is drawn from;
 //! - [`trace`]: chapter 5's events plus what came from other threads.
 //!
@@ -21,6 +23,7 @@
 
 pub mod anatomy;
 pub mod event_loop;
+pub mod from_thread;
 pub mod pool;
 pub mod scenarios;
 pub mod threaded_core;
@@ -28,6 +31,7 @@ pub mod threadsafe;
 pub mod trace;
 
 pub use crate::event_loop::EventLoop;
+pub use crate::from_thread::{RunHandle, WaitError};
 pub use crate::pool::{JobError, JobHandle, SubmitError, ThreadPool};
 pub use crate::threaded_core::{ExecutorFuture, ThreadedCore};
 pub use crate::threadsafe::{LoopClosed, LoopHandle};

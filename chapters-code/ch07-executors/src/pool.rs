@@ -261,6 +261,12 @@ impl ThreadPool {
         lock(&self.shared.state).threads.len()
     }
 
+    /// How many submitted jobs wait for a free worker: CPython's
+    /// `_work_queue.qsize()`.
+    pub fn queued(&self) -> usize {
+        lock(&self.shared.state).queue.len()
+    }
+
     /// The most threads this pool will start.
     pub fn max_workers(&self) -> usize {
         self.shared.max_workers

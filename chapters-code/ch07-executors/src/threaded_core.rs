@@ -8,7 +8,7 @@ use std::future::Future;
 use std::io;
 use std::ops::Deref;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
@@ -26,6 +26,8 @@ use crate::trace::Event;
 /// a [`LoopHandle`].
 pub struct ThreadedCore {
     io: Rc<IoCore>,
+    // itself, for what other threads send to run with the core
+    me: Weak<ThreadedCore>,
     shared: Arc<Shared>,
     default_pool: OnceCell<ThreadPool>,
     next_job: Cell<u64>,
@@ -59,8 +61,9 @@ impl ThreadedCore {
                 let _ = shared.post(Item::Wake(key));
             }
         }));
-        Ok(Rc::new(Self {
+        Ok(Rc::new_cyclic(|me| Self {
             io,
+            me: me.clone(),
             shared,
             default_pool: OnceCell::new(),
             next_job: Cell::new(1),
@@ -125,6 +128,16 @@ impl ThreadedCore {
                     });
                     self.io.stop();
                 }
+                Item::Run(run) => {
+                    self.record(|| Event::FromThread {
+                        what: "run_threadsafe".into(),
+                    });
+                    let core = self.me.upgrade().expect("a loop draining is alive");
+                    self.io.call_soon_boxed(
+                        "run_threadsafe".into(),
+                        Box::new(|| run(core)),
+                    );
+                }
             }
         }
         count
@@ -186,6 +199,13 @@ impl ThreadedCore {
         self.default_pool.get_or_init(|| {
             ThreadPool::with_prefix("asyncio", ThreadPool::default_size())
         })
+    }
+
+    /// Makes `pool` the default executor, the pool `to_thread` uses:
+    /// `loop.set_default_executor(pool)`. Only before the first `to_thread` (or
+    /// [`ThreadedCore::default_pool`]); after it, `pool` comes back as the error.
+    pub fn set_default_executor(&self, pool: ThreadPool) -> Result<(), ThreadPool> {
+        self.default_pool.set(pool)
     }
 
     /// Records `event` if this loop traces.

@@ -14,11 +14,14 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ch03_ready_queue::{Label, TaskKey};
 use ch05_io::Notifier;
+
+use crate::threaded_core::ThreadedCore;
 
 /// One thing another thread asked of the loop.
 pub(crate) enum Item {
@@ -31,6 +34,9 @@ pub(crate) enum Item {
     Wake(TaskKey),
     /// `loop.call_soon_threadsafe(loop.stop)`.
     Stop,
+    /// `run_coroutine_threadsafe`: a callback that needs the loop's core, to start a
+    /// task there.
+    Run(Box<dyn FnOnce(Rc<ThreadedCore>) + Send>),
 }
 
 pub(crate) struct Shared {

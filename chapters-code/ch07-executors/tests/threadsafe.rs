@@ -1,6 +1,6 @@
 //! `call_soon_threadsafe`: the inbox and the self-pipe.
 
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -111,4 +111,54 @@ fn drain_inbox_moves_what_threads_left_to_the_back_of_the_ready_queue() {
     assert_eq!(lp.drain_inbox(), 3);
     assert!(lp.inbox_is_empty());
     assert_eq!(lp.ready_len(), 4, "behind the call_soon already there");
+}
+
+/// `asyncio.sleep(0)`: return to the loop once, the task's next step queued at once.
+async fn yield_once() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+#[test]
+fn a_post_from_the_loops_own_thread_waits_for_the_next_drain_unlike_cpythons() {
+    let lp = EventLoop::new();
+    let (core, to_loop) = (lp.handle(), lp.threadsafe());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let say = |line: &'static str| {
+        let log = log.clone();
+        move || log.lock().unwrap().push(line)
+    };
+    let (one, two, three, four) = (
+        say("1: call_soon"),
+        say("2: call_soon_threadsafe"),
+        say("3: call_soon"),
+        say("4: main resumes"),
+    );
+    lp.run_until_complete(async move {
+        core.call_soon(one);
+        to_loop.call_soon_threadsafe(two).unwrap();
+        core.call_soon(three);
+        yield_once().await; // asyncio.sleep(0)
+        four();
+    })
+    .unwrap();
+    // CPython prints 1 2 3 4: its post goes straight into `_ready`. Ours waits in
+    // the inbox until the next iteration drains it, behind main's next step.
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "1: call_soon",
+            "3: call_soon",
+            "4: main resumes",
+            "2: call_soon_threadsafe"
+        ]
+    );
 }

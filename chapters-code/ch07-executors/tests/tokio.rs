@@ -1,9 +1,15 @@
 //! tokio's versions: `spawn_blocking`, `Handle::spawn` from another thread,
-//! `block_in_place`.
+//! `block_in_place`; a plain thread waiting for a task; a full blocking pool; the
+//! multi-thread runtime's workers.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
+use std::time::Duration;
 
-use test_support::{LIMIT, join_within};
+use ch07_executors::scenarios::wait_until;
+use test_support::{Barrier, LIMIT, join_within};
+use tokio::time::timeout;
 
 // ANCHOR: tokio_spawn_blocking
 #[test]
@@ -61,4 +67,167 @@ fn tokio_block_in_place_needs_the_multi_thread_runtime() {
         message.contains("only when running on the multi-threaded runtime"),
         "{message:?}"
     );
+}
+
+// ---- Calling the runtime from a plain thread: `run_coroutine_threadsafe`
+
+// ANCHOR: tokio_from_a_plain_thread
+#[test]
+fn tokio_handle_spawn_then_block_on_from_a_plain_thread_with_a_bound() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_time()
+        .build()
+        .unwrap();
+    let handle = rt.handle().clone();
+    let caller = thread::spawn(move || {
+        let task = handle.spawn(async {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            6 * 7
+        });
+        // Handle::block_on: this plain thread waits, with a bound
+        handle.block_on(async { timeout(Duration::from_secs(10), task).await })
+    });
+    let got = join_within(caller, LIMIT, "the caller to end").unwrap();
+    assert_eq!(got.expect("in time").expect("no panic"), 42);
+}
+// ANCHOR_END: tokio_from_a_plain_thread
+
+#[test]
+fn tokio_a_oneshot_brings_a_tasks_result_to_a_plain_thread() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let handle = rt.handle().clone();
+    let caller = thread::spawn(move || {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        handle.spawn(async move {
+            let _ = tx.send(thread::current().name().map(str::to_string));
+        });
+        rx.blocking_recv() // returns Err if the task is dropped unsent
+    });
+    let ran_on = join_within(caller, LIMIT, "the caller to end").unwrap();
+    assert_eq!(ran_on.unwrap().as_deref(), Some("tokio-rt-worker"));
+}
+
+#[test]
+fn tokio_a_panic_in_a_task_spawned_from_a_plain_thread_is_a_join_error() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_time()
+        .build()
+        .unwrap();
+    let handle = rt.handle().clone();
+    let caller = thread::spawn(move || {
+        let task = handle.spawn(async { panic!("no such file") });
+        handle.block_on(async { timeout(Duration::from_secs(10), task).await })
+    });
+    let got = join_within(caller, LIMIT, "the caller to end").unwrap();
+    let error = got.expect("in time").unwrap_err();
+    assert!(error.is_panic(), "{error}");
+}
+
+#[test]
+fn tokio_a_task_spawned_on_a_shut_down_runtime_is_cancelled_at_once() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let handle = rt.handle().clone();
+    rt.shutdown_timeout(Duration::from_secs(10));
+    let caller = thread::spawn(move || {
+        let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+        handle.spawn(async move {
+            let _ = tx.send(1);
+        });
+        rx.blocking_recv() // the task is dropped unrun: its sender too
+    });
+    let got = join_within(caller, LIMIT, "the caller to end").unwrap();
+    assert!(got.is_err(), "no answer, and no hang");
+}
+
+// ---- When the pool is full: `max_blocking_threads`
+
+// ANCHOR: tokio_full_blocking_pool
+#[test]
+fn tokio_spawn_blocking_beyond_max_blocking_threads_waits_in_the_queue() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(2)
+        .build()
+        .unwrap();
+    let (gate, started) = (Arc::new(Barrier::new(3)), Arc::new(AtomicUsize::new(0)));
+    let results = rt.block_on(async {
+        let jobs: Vec<_> = (0..4)
+            .map(|i| {
+                let (gate, started) = (gate.clone(), started.clone());
+                tokio::task::spawn_blocking(move || {
+                    if started.fetch_add(1, Ordering::SeqCst) < 2 {
+                        gate.wait_within(LIMIT, "the test to open the gate");
+                    }
+                    i
+                })
+            })
+            .collect();
+        assert!(wait_until(|| started.load(Ordering::SeqCst) == 2));
+        assert_eq!(started.load(Ordering::SeqCst), 2, "the others wait");
+        gate.wait_within(LIMIT, "both blocked jobs at the gate");
+        let mut results = Vec::new();
+        for job in jobs {
+            results.push(job.await.unwrap());
+        }
+        results
+    });
+    assert_eq!(results, [0, 1, 2, 3]);
+}
+// ANCHOR_END: tokio_full_blocking_pool
+
+// ---- Work stealing: the multi-thread runtime
+
+// ANCHOR: tokio_other_worker
+#[test]
+fn tokio_a_task_blocking_one_worker_does_not_stop_a_task_on_the_other() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let ran = Arc::new(AtomicBool::new(false));
+    let (r, seen) = (ran.clone(), ran.clone());
+    let blocker = rt.spawn(async move {
+        // Blocks its worker (never do this) until the other task has run.
+        wait_until(|| seen.load(Ordering::SeqCst))
+    });
+    let other = rt.spawn(async move { r.store(true, Ordering::SeqCst) });
+    let (blocker, other) = rt.block_on(async { (blocker.await, other.await) });
+    assert!(
+        blocker.unwrap(),
+        "the other worker ran the task, or stole it"
+    );
+    other.unwrap();
+}
+// ANCHOR_END: tokio_other_worker
+
+#[test]
+fn tokio_a_task_in_the_lifo_slot_waits_for_the_task_that_spawned_it() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let outcome = rt.block_on(async {
+        tokio::spawn(async {
+            let ran = Arc::new(AtomicBool::new(false));
+            let r = ran.clone();
+            // Spawned from a worker: it goes to this worker's LIFO slot, which no
+            // other worker may steal from.
+            let child = tokio::spawn(async move { r.store(true, Ordering::SeqCst) });
+            // Block the worker for 200 ms (never do this): the child cannot run.
+            thread::sleep(Duration::from_millis(200));
+            let ran_meanwhile = ran.load(Ordering::SeqCst);
+            child.await.unwrap();
+            ran_meanwhile
+        })
+        .await
+        .unwrap()
+    });
+    assert!(!outcome, "the child waited in the LIFO slot");
 }

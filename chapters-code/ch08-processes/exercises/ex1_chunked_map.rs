@@ -9,10 +9,6 @@
 //! finishes first; if a chunk fails, its error (the first in the items' order) is
 //! the answer. A `chunksize` of 0 panics with "chunksize must be 1+" (CPython's
 //! `Pool.map` returns a list of `None` for it).
-//!
-//! Hint: CPython's `Pool.map` queues every chunk at once, and puts each chunk's
-//! result at its chunk's place in the list (`MapResult._set` in
-//! `Lib/multiprocessing/pool.py`).
 
 use crate::job::Batchable;
 use crate::pool::{JobError, ProcessPool};

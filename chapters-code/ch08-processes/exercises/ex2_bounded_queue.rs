@@ -7,10 +7,6 @@
 //! `limit` are there; it goes on as soon as one of them finishes. It returns a
 //! handle to the job's outcome. A finished job gives its place back even if
 //! nobody awaits its handle yet.
-//!
-//! Hint: in asyncio this is a `Semaphore(limit)`, released by a done-callback on
-//! the job's future. Chapter 6's `Semaphore` (`ch06_patterns::Semaphore`) is
-//! asyncio's; our `JobFuture` has no done-callback, but a task can do its work.
 
 use std::rc::Rc;
 

@@ -12,10 +12,6 @@
 //! The next job gets a fresh process. `max_tasks` of 0 panics with CPython's
 //! message, "maxtasksperchild must be a positive int or None". Dropping the
 //! `RecyclingWorker` kills and reaps its process.
-//!
-//! Hint: the pool's own worker, `WorkerProcess` in `src/pool/process.rs`, does the
-//! hard parts: it starts a worker, runs one job by frames, and closes or retires
-//! the process. It is `pub(crate)`, and this module is compiled inside the crate.
 
 use std::io;
 use std::path::Path;

@@ -10,11 +10,6 @@
 //! - `asyncio_scenario`, on chapter 4's `EventLoop`: a callback queued with
 //!   `call_soon` schedules a `call_later(0)` and a `call_soon`; a task spawned
 //!   after it logs three steps, with a `sleep(0)` between two of them.
-//!
-//! Hint: a Node turn runs its phases in order (timers, pending, poll, check,
-//! close) and, after each callback, every `nextTick`, then every microtask, and
-//! again until both queues are empty. An asyncio iteration moves the due timers to
-//! the back of the ready queue, then runs only the callbacks that were there.
 
 /// Every label the Node scenario logs, in the order its code mentions them.
 pub const NODE_LABELS: [&str; 8] = [

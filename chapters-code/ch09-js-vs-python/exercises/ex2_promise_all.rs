@@ -11,11 +11,6 @@
 //! turns: a `then` on the result of an empty list runs one turn later (as on
 //! `Promise.resolve`); on the result of a list of fulfilled promises, or of one
 //! with a rejected promise in it, two turns later, however long the list.
-//!
-//! Hint: the spec's `PerformPromiseAll` (ECMAScript, `Promise.all`) registers one
-//! reaction on every input at once, for a value and for a rejection, and counts
-//! the values still to come. Awaiting the inputs one after the other is neither
-//! fast enough nor right when a later one rejects first.
 
 use std::rc::Rc;
 

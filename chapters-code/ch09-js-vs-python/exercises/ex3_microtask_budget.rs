@@ -9,12 +9,6 @@
 //! 1,000-link chain with a due timer behind it lets the timer run after link
 //! `budget`. A budget larger than the chain changes nothing, and a budget of 0
 //! panics with "a microtask budget must be 1+" (no microtask would ever run).
-//!
-//! Hint: `MicrotaskLoop::run_once` is the model: each step is a public method of
-//! its `JsCore` (`begin_turn`, `poll_timeout`, `wait`, `queue_due_timers`,
-//! `run_macrotask`), and `core().run_next_ready()` runs one microtask. Its step 0
-//! drains, to the end, the microtasks queued outside a turn: in your loop, those
-//! are the ones the budget left over.
 
 use crate::MicrotaskLoop;
 

@@ -6,11 +6,6 @@
 //! awaits B, builds a `gather` of two children C and D (D sleeps 1 s first),
 //! awaits the gather, then awaits A. Write your prediction down before you run
 //! anything.
-//!
-//! Hint: a spawned task starts in the loop's next iteration, and only once the
-//! running task has returned to the loop. Awaiting a future that is not a task runs
-//! it right there, inside the awaiting task. `gather` spawns its children when it is
-//! called, not when it is awaited.
 
 /// Every label the scenario logs, in the order its code mentions them.
 pub const LABELS: [&str; 11] = [

@@ -6,11 +6,6 @@
 //! fresh loop beside such a task, with [`measure`](crate::measure), and compares
 //! what happened with your verdicts. It also checks that the snippets it runs are
 //! the ones listed here.
-//!
-//! Hint: another task runs only if this one returns `Pending` to the loop. Ask of
-//! each line whether something in it must wait for the loop (a timer, another task,
-//! a result from a thread) before it can go on. A thread that sleeps, or a future
-//! that is ready at its first poll, never hands the loop a turn.
 
 /// What happens to the other tasks while a snippet runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

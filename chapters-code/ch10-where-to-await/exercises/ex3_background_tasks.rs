@@ -6,11 +6,6 @@
 //! so keep one yourself). `BackgroundTasks` keeps a handle to every task it
 //! spawns, hands back the failures of the tasks that have ended, and at shutdown
 //! gives the rest a grace period, then cancels what is left.
-//!
-//! Hint: a `JoinHandle` says whether its task is done (`is_done`) and gives the
-//! result once (`try_take`). To wait for "every task done, or the grace period
-//! over, whichever comes first", chapter 4's `wait_for` races a future against a
-//! timer.
 
 use std::future::Future;
 use std::rc::Rc;

@@ -1,14 +1,10 @@
-//! Exercise 3: a debouncer.
+//! Exercise 2: a debouncer.
 //!
 //! A `Debouncer` runs its callback once things have been quiet for `delay`: each
 //! `trigger()` (re)starts the wait, so a burst of triggers gives one call, `delay`
 //! after the *last* one. Only one timer of yours may be waiting at any moment: a new
 //! trigger cancels the previous timer instead of leaving it in the heap to fire for
 //! nothing.
-//!
-//! Hint: keep the pending `TimerHandle` in a `RefCell<Option<TimerHandle>>`;
-//! `trigger` takes it out and cancels it, then `call_later`s a new one. The callback
-//! can live in an `Rc<RefCell<dyn FnMut()>>` that each timer's closure clones.
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -30,12 +26,12 @@ impl Debouncer {
         callback: impl FnMut() + 'static,
     ) -> Self {
         let _ = (timers, delay, callback);
-        todo!("exercise 3: store what trigger needs")
+        todo!("exercise 2: store what trigger needs")
     }
 
     /// Restarts the wait: the callback runs `delay` from now, unless triggered again
     /// first.
     pub fn trigger(&self) {
-        todo!("exercise 3: cancel the pending timer, schedule a new one")
+        todo!("exercise 2: cancel the pending timer, schedule a new one")
     }
 }

@@ -1,4 +1,4 @@
-//! Exercise 2, reference solution: `race`, the select that `wait_for` is made of.
+//! Exercise 1, reference solution: `race`, the select that `wait_for` is made of.
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;

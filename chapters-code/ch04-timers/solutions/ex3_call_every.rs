@@ -1,4 +1,4 @@
-//! Exercise 1, reference solution: a repeating timer, JavaScript's `setInterval`.
+//! Exercise 3, reference solution: a repeating timer, JavaScript's `setInterval`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

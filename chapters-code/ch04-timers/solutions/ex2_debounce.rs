@@ -1,4 +1,4 @@
-//! Exercise 3, reference solution: a debouncer.
+//! Exercise 2, reference solution: a debouncer.
 
 use std::cell::RefCell;
 use std::fmt;

@@ -1,15 +1,10 @@
-//! Exercise 1: a repeating timer, JavaScript's `setInterval`.
+//! Exercise 3: a repeating timer, JavaScript's `setInterval`.
 //!
 //! `call_every(timers, period, callback)` must run `callback` at `start + period`,
 //! `start + 2 * period`, ... where `start` is the loop's time when `call_every` is
 //! called, until the returned [`Repeating`] is cancelled. The ticks must not drift:
 //! a callback that takes 300 ms does not push the next tick 300 ms later. After
 //! `cancel()`, no timer of yours may be left waiting in the heap.
-//!
-//! Hint: schedule each tick with `call_at(start + k * period, ...)`, not
-//! `call_later(period, ...)` from inside the callback; keep the current
-//! `TimerHandle` somewhere `cancel` can reach it (an `Rc<RefCell<...>>`), and a flag
-//! so a cancelled ticker schedules no more.
 
 use std::rc::Rc;
 use std::time::Duration;
@@ -25,7 +20,7 @@ pub struct Repeating {
 impl Repeating {
     /// Stops the ticks: the pending timer is cancelled and no more are scheduled.
     pub fn cancel(&self) {
-        todo!("exercise 1: cancel the pending tick and stop scheduling new ones")
+        todo!("exercise 3: cancel the pending tick and stop scheduling new ones")
     }
 }
 
@@ -37,7 +32,7 @@ pub fn call_every(
 ) -> Repeating {
     let _ = (timers, period, callback);
     todo!(
-        "exercise 1: schedule the first tick with call_at; each tick schedules the \
+        "exercise 3: schedule the first tick with call_at; each tick schedules the \
          next"
     )
 }
