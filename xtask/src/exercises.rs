@@ -89,6 +89,9 @@ struct Run {
     compiled: bool,
     /// Test name -> passed.
     results: BTreeMap<String, bool>,
+    /// The tests in the order they ran, where that is not their names' order (a Python
+    /// checker's come in the file's order, the most basic first); empty for libtest's.
+    order: Vec<String>,
     /// Test name -> its panic message.
     messages: BTreeMap<String, String>,
     /// The compiler's errors, when it did not compile.
@@ -117,6 +120,7 @@ fn run_tests(chapter: &Chapter, feature: &str, filter: Option<&str>) -> Result<R
         return Ok(Run {
             compiled: false,
             results: BTreeMap::new(),
+            order: Vec::new(),
             messages: BTreeMap::new(),
             compiler_errors: first_errors(&stderr),
             hung: None,
@@ -193,6 +197,7 @@ fn run_executable(chapter: &Chapter, executable: &Path, filter: Option<&str>) ->
     Ok(Run {
         compiled: true,
         results: parse_results(&stdout),
+        order: Vec::new(),
         messages: parse_panic_messages(&stdout),
         compiler_errors: String::new(),
         hung,
@@ -398,7 +403,9 @@ pub fn check_one(chapter: &str, number: &str) -> Result<()> {
     if run.results.is_empty() {
         bail!("no checks of exercise {number} ran for {}", chapter.name);
     }
-    let failed: Vec<(&String, &bool)> = run.results.iter().filter(|(_, ok)| !**ok).collect();
+    let mut failed: Vec<(&String, &bool)> = run.results.iter().filter(|(_, ok)| !**ok).collect();
+    // The first check a reader's answer fails is the one to read first.
+    failed.sort_by_key(|(name, _)| run.order.iter().position(|ran| ran == *name));
     if failed.is_empty() {
         println!(
             "\u{2713} Exercise {number} passes: all {} checks hold. Compare with the reference in {}.",

@@ -13,6 +13,7 @@ twins) is put on sys.path for the answer and the checker alike.
 import importlib.util
 import inspect
 import json
+import os
 import sys
 import traceback
 
@@ -29,14 +30,23 @@ def load(name, path):
     return module
 
 
-def describe(error):
-    """A failure in words: the assert's message, or the exception and where it came from."""
+def describe(error, answer_path):
+    """A failure in words: the assert's message, or the exception and where it came from. The
+    stub and its checker share a file name, so a place is named as "your answer" or "the
+    checker", never by the bare name."""
     if isinstance(error, NotImplementedError):
         return f"not implemented: {error}"
     if isinstance(error, AssertionError) and error.args:
         return str(error)
     frames = traceback.extract_tb(error.__traceback__)
-    where = f" (at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else ""
+    answer = os.path.realpath(answer_path)
+    mine = [frame for frame in frames if os.path.realpath(frame.filename) == answer]
+    if mine:
+        where = f" (raised in your answer, line {mine[-1].lineno})"
+    elif frames:
+        where = f" (raised in the checker, line {frames[-1].lineno})"
+    else:
+        where = ""
     return f"{type(error).__name__}: {error}{where}"
 
 
@@ -59,7 +69,7 @@ def main(checker_path, answer_path, programs_dir):
         try:
             test(answer)
         except Exception as error:  # a wrong answer may raise anything
-            emit(test=name, passed=False, message=describe(error))
+            emit(test=name, passed=False, message=describe(error, answer_path))
         else:
             emit(test=name, passed=True, message="")
 

@@ -49,6 +49,7 @@ pub fn run(chapter: &Chapter, stub: &Path, answer: &Path) -> Result<Run> {
 /// compile", with Python's traceback as the compiler's complaint.
 fn parse(stdout: &str, finished: bool) -> Run {
     let mut results = BTreeMap::new();
+    let mut order = Vec::new();
     let mut messages = BTreeMap::new();
     let mut started = None;
     let mut import_error = None;
@@ -63,6 +64,7 @@ fn parse(stdout: &str, finished: bool) -> Run {
         } else if let Some(name) = event["test"].as_str() {
             let passed = event["passed"].as_bool().unwrap_or(false);
             results.insert(name.to_string(), passed);
+            order.push(name.to_string());
             if !passed {
                 let message = event["message"].as_str().unwrap_or("(no message)");
                 messages.insert(name.to_string(), message.to_string());
@@ -74,6 +76,7 @@ fn parse(stdout: &str, finished: bool) -> Run {
     Run {
         compiled: import_error.is_none(),
         results,
+        order,
         messages,
         compiler_errors: import_error.unwrap_or_default(),
         hung,
@@ -91,6 +94,7 @@ mod tests {
         let run = parse(out, false);
         assert_eq!(run.hung.as_deref(), Some("test_b"));
         assert_eq!(run.results.get("test_a"), Some(&true));
+        assert_eq!(run.order, ["test_a"]);
     }
 
     #[test]
