@@ -5,7 +5,7 @@ Usage: python3 check_python.py CHECKER ANSWER PROGRAMS_DIR
 The answer (the reader's stub, or the reference solution) is imported as the module `answer`;
 the checker's `test_*(answer)` functions run in the order the file defines them. Before each
 test a {"start": name} line, after it {"test": name, "passed": bool, "message": str}, so that
-`cargo xtask` can name a test that never finished. An answer that cannot even be imported gives
+`cargo xtask` can name a test that never finished; at the end {"done": count}. An answer that cannot even be imported gives
 one {"error": text} line instead. `PROGRAMS_DIR` (the book's src/programs, home of the Python
 twins) is put on sys.path for the answer and the checker alike.
 """
@@ -68,10 +68,14 @@ def main(checker_path, answer_path, programs_dir):
         emit(start=name)
         try:
             test(answer)
-        except Exception as error:  # a wrong answer may raise anything
+        except BaseException as error:  # a wrong answer may raise anything, CancelledError too
             emit(test=name, passed=False, message=describe(error, answer_path))
+            if isinstance(error, KeyboardInterrupt):
+                raise
         else:
             emit(test=name, passed=True, message="")
+    # Without this line xtask knows the checker did not reach its end (os._exit, a crash).
+    emit(done=len(tests))
 
 
 if __name__ == "__main__":

@@ -66,9 +66,13 @@ fn plain(markdown: &str) -> String {
 
 /// What a failed check prints after its verdict: the first hint, and where the rest are.
 pub fn advice(chapter: &str, number: u32) -> String {
-    let page = page_of(chapter);
-    let markdown = std::fs::read_to_string(&page).unwrap_or_default();
-    let hints = hints_in(&markdown, number);
+    let markdown = std::fs::read_to_string(page_of(chapter)).unwrap_or_default();
+    advice_from(&markdown, chapter, number)
+}
+
+/// [`advice`], given the chapter page's Markdown.
+fn advice_from(markdown: &str, chapter: &str, number: u32) -> String {
+    let hints = hints_in(markdown, number);
     let Some(first) = hints.first() else {
         return String::new();
     };
@@ -114,6 +118,22 @@ Recurse.
 Other.
 
 </details>
+
+### Exercise 3 (stretch): three
+
+<details>
+<summary>Hint 1</summary>
+
+Third.
+
+</details>
+
+<details>
+<summary>Hint 2</summary>
+
+Third, again.
+
+</details>
 ";
 
     #[test]
@@ -122,8 +142,27 @@ Other.
             hints_in(PAGE, 1),
             ["Think about the snapshot, then the queue.", "Recurse."]
         );
+        // Exercise 2's section ends where exercise 3's begins: its one hint, not three.
         assert_eq!(hints_in(PAGE, 2), ["Other."]);
-        assert!(hints_in(PAGE, 3).is_empty());
+        assert!(hints_in(PAGE, 4).is_empty());
+    }
+
+    #[test]
+    fn advice_gives_the_first_hint_and_says_where_the_second_is() {
+        let advice = advice_from(PAGE, "ch03-ready-queue", 1);
+        assert!(
+            advice.starts_with("\nHint 1: Think about the snapshot"),
+            "{advice}"
+        );
+        assert!(advice.contains("Hint 2 and the reference solution are in the book"));
+        assert!(advice.contains("src/ch03-ready-queue.md, \"Exercise 1\""));
+    }
+
+    #[test]
+    fn advice_for_a_single_hint_or_no_hint() {
+        let single = advice_from(PAGE, "ch03-ready-queue", 2);
+        assert_eq!(single, "\nHint 1: Other.");
+        assert_eq!(advice_from(PAGE, "ch03-ready-queue", 4), "");
     }
 
     #[test]

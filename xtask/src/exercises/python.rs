@@ -53,11 +53,14 @@ fn parse(stdout: &str, finished: bool) -> Run {
     let mut messages = BTreeMap::new();
     let mut started = None;
     let mut import_error = None;
+    let mut done = false;
     let events = stdout
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok());
     for event in events {
-        if let Some(error) = event["error"].as_str() {
+        if event.get("done").is_some() {
+            done = true;
+        } else if let Some(error) = event["error"].as_str() {
             import_error = Some(error.trim_end().to_string());
         } else if let Some(name) = event["start"].as_str() {
             started = Some(name.to_string());
@@ -71,6 +74,21 @@ fn parse(stdout: &str, finished: bool) -> Run {
             }
             started = None;
         }
+    }
+    // A checker that ended without its last line was ended by the test it was running (a
+    // `CancelledError` the runner could not hold, `os._exit`, a crash): that test failed.
+    if finished && !done && import_error.is_none() {
+        let name = started
+            .take()
+            .unwrap_or_else(|| "(the checker, before its first test)".into());
+        results.insert(name.clone(), false);
+        order.push(name.clone());
+        messages.insert(
+            name,
+            "the checker stopped in the middle of this check: something in the answer ended \
+             the Python process"
+                .into(),
+        );
     }
     let hung = (!finished).then(|| started.unwrap_or_else(|| "(none had started)".into()));
     Run {
@@ -102,6 +120,69 @@ mod tests {
         let run = parse("{\"error\": \"SyntaxError: invalid syntax\"}\n", true);
         assert!(!run.compiled);
         assert!(run.compiler_errors.contains("SyntaxError"));
+    }
+
+    #[test]
+    fn a_checker_that_stops_without_its_last_line_fails_the_test_it_was_running() {
+        let out = "{\"start\": \"test_a\"}\n{\"test\": \"test_a\", \"passed\": true, \
+                   \"message\": \"\"}\n{\"start\": \"test_b\"}\n";
+        let run = parse(out, true);
+        assert_eq!(run.results.get("test_b"), Some(&false));
+        assert!(run.messages["test_b"].contains("stopped in the middle"));
+        assert!(run.hung.is_none());
+    }
+
+    #[test]
+    fn a_complete_run_ends_with_its_done_line() {
+        let out = "{\"start\": \"test_a\"}\n{\"test\": \"test_a\", \"passed\": true, \
+                   \"message\": \"\"}\n{\"done\": 1}\n";
+        let run = parse(out, true);
+        assert_eq!(run.results.len(), 1);
+        assert_eq!(run.results.get("test_a"), Some(&true));
+    }
+
+    #[test]
+    fn a_result_that_does_not_say_passed_is_a_failure() {
+        let out = "{\"start\": \"test_a\"}\n{\"test\": \"test_a\"}\n{\"done\": 1}\n";
+        assert_eq!(parse(out, true).results.get("test_a"), Some(&false));
+    }
+
+    #[test]
+    fn a_run_stopped_between_tests_names_none() {
+        let out = "{\"start\": \"test_a\"}\n{\"test\": \"test_a\", \"passed\": true, \
+                   \"message\": \"\"}\n";
+        assert_eq!(
+            parse(out, false).hung.as_deref(),
+            Some("(none had started)")
+        );
+    }
+
+    /// The runner itself, on an answer that raises `CancelledError` (a `BaseException`): the
+    /// check fails, and the run still reaches its last line.
+    #[test]
+    fn the_runner_fails_a_check_whose_answer_raises_cancelled_error() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let answer = dir.path().join("answer.py");
+        let checker = dir.path().join("checker.py");
+        std::fs::write(
+            &answer,
+            "import asyncio\ndef f():\n    raise asyncio.CancelledError()\n",
+        )
+        .expect("write the answer");
+        std::fs::write(&checker, "def test_f(answer):\n    answer.f()\n").expect("write");
+        let out = Command::new("python3")
+            .arg("-c")
+            .arg(RUNNER)
+            .args([&checker, &answer, dir.path()])
+            .output()
+            .expect("python3 runs");
+        let run = parse(&String::from_utf8_lossy(&out.stdout), true);
+        assert_eq!(run.results.get("test_f"), Some(&false));
+        assert!(
+            run.messages["test_f"].contains("CancelledError"),
+            "{:?}",
+            run.messages
+        );
     }
 
     #[test]
