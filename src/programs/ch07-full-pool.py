@@ -2,8 +2,8 @@
 import asyncio, os, threading
 from concurrent.futures import ThreadPoolExecutor
 
-print("default size:", ThreadPoolExecutor()._max_workers
-      == min(32, os.cpu_count() + 4))
+cpus = getattr(os, "process_cpu_count", os.cpu_count)()  # 3.13: usable CPUs
+print("default size:", ThreadPoolExecutor()._max_workers == min(32, cpus + 4))
 gate, started = threading.Event(), threading.Semaphore(0)
 
 def blocked(i):

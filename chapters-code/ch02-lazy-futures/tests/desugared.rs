@@ -62,7 +62,10 @@ fn the_state_enum_and_the_async_fn_need_the_same_polls_and_wakes() {
         rustc.wakes, 3,
         "each inner Pending woke the waker it was given"
     );
-    assert_eq!(hand.wakes, rustc.wakes, "the enum passes on the same waker");
+    assert_eq!(
+        hand.wakes, rustc.wakes,
+        "the enum wakes as often as the async fn"
+    );
     assert_eq!(by_rustc.entries(), LOG);
     assert_eq!(by_hand.entries(), LOG);
 }
@@ -113,10 +116,29 @@ fn polling_the_state_enum_after_returned_panics_like_the_async_fn() {
 
 #[tokio::test]
 async fn the_state_enum_runs_on_tokio_like_the_async_fn() {
+    use tokio::time::{Duration, timeout};
     let (by_rustc, by_hand) = (EventLog::new(), EventLog::new());
-    assert_eq!(two_awaits(by_rustc.clone()).await, 3);
-    assert_eq!(two_awaits_by_hand(by_hand.clone()).await, 3);
+    let bound = Duration::from_secs(10); // a lost wake fails, never hangs
+    let rustc = timeout(bound, two_awaits(by_rustc.clone())).await;
+    let hand = timeout(bound, two_awaits_by_hand(by_hand.clone())).await;
+    assert_eq!(rustc.expect("the async fn never finished"), 3);
+    assert_eq!(hand.expect("the state enum lost a wake"), 3);
     assert_eq!(by_hand.entries(), by_rustc.entries());
+}
+
+#[test]
+fn the_state_enum_adds_the_first_result_it_saved() {
+    use ch02_lazy_futures::countdown::Countdown;
+    let mut fut = TwoAwaits::Suspend1 {
+        log: EventLog::new(),
+        first: 40, // as if the first await had given 40
+        awaiting: Countdown::new(2),
+    };
+    let mut answer = poll_once(Pin::new(&mut fut));
+    while answer.is_pending() {
+        answer = poll_once(Pin::new(&mut fut));
+    }
+    assert_eq!(answer, Poll::Ready(42), "first (40) + the second await's 2");
 }
 
 #[test]
@@ -144,4 +166,31 @@ fn an_async_fn_polled_again_after_a_panic_says_so() {
     let payload = again.expect_err("a panicked async fn panics when polled again");
     let message = payload.downcast_ref::<&str>().copied().unwrap_or_default();
     assert_eq!(message, "`async fn` resumed after panicking");
+}
+
+#[test]
+fn an_async_fn_argument_held_across_an_await_takes_two_places_in_the_future() {
+    use ch02_lazy_futures::countdown::Countdown;
+    use std::hint::black_box;
+    use std::mem::size_of_val;
+
+    async fn argument(buf: [u8; 1024]) -> u8 {
+        Countdown::new(1).await;
+        black_box(buf)[0]
+    }
+    async fn local() -> u8 {
+        let buf = black_box([0u8; 1024]);
+        Countdown::new(1).await;
+        black_box(buf)[0]
+    }
+    // The argument is captured where the call stored it, then moved into the
+    // body's own local at the first poll; both slots stay in the layout
+    // (rust-lang/rust#62958). The local has one slot.
+    let (by_argument, by_local) = (argument([0; 1024]), local());
+    assert!(
+        size_of_val(&by_argument) >= 2048,
+        "{}",
+        size_of_val(&by_argument)
+    );
+    assert!(size_of_val(&by_local) < 2048, "{}", size_of_val(&by_local));
 }

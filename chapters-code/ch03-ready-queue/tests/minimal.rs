@@ -123,18 +123,26 @@ fn a_task_woken_twice_is_polled_twice_by_the_minimal_loop_once_by_the_complete()
     assert_eq!(polls.get(), 1 + 1);
 }
 
-#[test]
-fn the_minimal_loop_runs_a_task_that_holds_an_rc_across_an_await() {
-    let mini = MiniLoop::default();
-    let log = Log::default();
+/// A task that is not `Send`: it holds an `Rc` across an `.await`.
+fn holds_an_rc(log: &Log) -> impl Future<Output = ()> + 'static {
     let l = log.clone(); // an Rc: not Send
-    mini.spawn(async move {
+    async move {
         let shared = Rc::new(7);
         Countdown::new(1).await; // `shared` lives across this await
         l.borrow_mut().push(format!("still {shared}"));
-    });
+    }
+}
+
+#[test]
+fn both_loops_run_a_task_that_holds_an_rc_across_an_await() {
+    let log = Log::default();
+    let mini = MiniLoop::default();
+    mini.spawn(holds_an_rc(&log));
     mini.run();
-    assert_eq!(*log.borrow(), ["still 7"]);
+    let lp = EventLoop::new();
+    let task = lp.spawn(holds_an_rc(&log));
+    lp.run_until_complete(task).unwrap().unwrap();
+    assert_eq!(*log.borrow(), ["still 7", "still 7"]);
 }
 
 #[test]
@@ -153,4 +161,64 @@ fn a_panicking_task_unwinds_out_of_the_minimal_run() {
         log.borrow().is_empty(),
         "and the task queued behind it never ran"
     );
+}
+
+/// A task that is Pending once: it keeps its first waker, wakes itself, and at its
+/// second poll records whether that waker `will_wake` the new one.
+fn will_wake_probe(
+    same: Rc<Cell<Option<bool>>>,
+) -> impl Future<Output = ()> + 'static {
+    let mut first: Option<Waker> = None;
+    std::future::poll_fn(move |cx| match &first {
+        None => {
+            first = Some(cx.waker().clone());
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+        Some(kept) => {
+            same.set(Some(kept.will_wake(cx.waker())));
+            Poll::Ready(())
+        }
+    })
+}
+
+#[test]
+fn the_minimal_loop_makes_a_new_waker_for_every_poll_the_complete_one_per_task() {
+    let mini_same = Rc::new(Cell::new(None));
+    let mini = MiniLoop::default();
+    mini.spawn(will_wake_probe(mini_same.clone()));
+    mini.run();
+    assert_eq!(
+        mini_same.get(),
+        Some(false),
+        "a fresh Arc<TaskWaker> per poll"
+    );
+
+    let same = Rc::new(Cell::new(None));
+    let lp = EventLoop::new();
+    lp.spawn(will_wake_probe(same.clone()));
+    lp.run_until_idle();
+    assert_eq!(same.get(), Some(true), "one waker, made at spawn, for life");
+}
+
+#[test]
+fn a_wake_for_a_finished_task_is_skipped_and_run_goes_on() {
+    let mini = MiniLoop::default();
+    let log = Log::default();
+    let l = log.clone();
+    // Wakes itself, then finishes: its id is queued once more, for a task that is
+    // gone by the time the queue reaches it.
+    mini.spawn(std::future::poll_fn(move |cx| {
+        l.borrow_mut().push("A".to_string());
+        cx.waker().wake_by_ref();
+        Poll::Ready(())
+    }));
+    mini.spawn(worker(&log, "B"));
+    mini.run();
+    assert_eq!(
+        *log.borrow(),
+        ["A", "B0", "B1"],
+        "B's second step still ran"
+    );
+    assert_eq!(mini.unfinished(), 0);
 }

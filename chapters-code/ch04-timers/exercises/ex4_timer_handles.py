@@ -7,14 +7,18 @@ reaches the head. asyncio does more, and so must this `Loop`, built on the twin:
 - `call_later(delay, callback)` schedules `callback` at `time() + delay` and
   returns a `TimerHandle`. Timers run in deadline order, equal deadlines in the
   order they were scheduled (the twin's heap already does that).
-- `TimerHandle.cancel()` keeps the callback from running and drops it at once,
-  so whatever it captured is freed. The entry stays in the heap, and the loop
-  counts it in `cancelled_count`. Cancelling twice, or after the timer ran,
-  changes nothing.
+- `TimerHandle.cancel()` keeps the callback from running, even when its timer
+  is already due in this iteration, and drops it at once, so whatever it
+  captured is freed. An entry still in the heap stays there, dead. Cancelling
+  twice, or after the timer ran, changes nothing.
+- `cancelled_count` is CPython's `_timer_cancelled_count`: `cancel()` adds one
+  only while the entry is still in the heap, popping a dead entry off the head
+  takes one off, and a rebuild sets it to 0. A dead entry that leaves with the
+  due timers stays counted, as in CPython: the count is an upper bound.
 - `run_once()` first applies CPython's rule: if the heap holds more than 100
-  entries and more than half of them are cancelled, rebuild it without them;
-  otherwise pop the cancelled entries off its head. Either way, keep
-  `cancelled_count` right. Then it runs one iteration, as the twin does.
+  entries and more than half of them are counted as cancelled, rebuild it
+  without the dead ones; otherwise pop the dead entries off its head. Then it
+  runs one iteration, as the twin does.
 """
 
 import twin_ch04
@@ -31,7 +35,7 @@ class TimerHandle:
 
     def cancel(self):
         raise NotImplementedError(
-            "exercise 4: drop the callback, mark the entry dead, count it once"
+            "exercise 4: drop the callback, mark the entry dead, count it"
         )
 
     def cancelled(self):
@@ -41,7 +45,7 @@ class TimerHandle:
 class Loop(twin_ch04.Loop):
     def __init__(self):
         super().__init__()
-        self.cancelled_count = 0  # cancelled entries still in self.timers
+        self.cancelled_count = 0  # CPython's _timer_cancelled_count
 
     def call_later(self, delay, callback):
         raise NotImplementedError(

@@ -2,7 +2,8 @@
 
 The reference solution. A `TimerHandle` owns the callback; the twin's heap entry
 holds the handle's `_run`, so blanking the entry and dropping the callback frees
-everything the callback captured.
+everything the callback captured. The twin pops a due entry and runs its `_run`
+in the same iteration, so `_run` is where a handle learns that it left the heap.
 """
 
 import heapq
@@ -18,11 +19,15 @@ class TimerHandle:
 
     def __init__(self, loop, when, callback):
         self.loop, self.callback = loop, callback
-        self.entry = loop.call_at(when, self._run)  # [when, seq, self._run]
+        self.entry = loop.call_at(when, self._run)  # [when, seq, (_run, ())]
         self.ran = self.was_cancelled = False
 
     def _run(self):
+        # Runs in the iteration that took the entry off the heap.
         self.ran = True
+        if self.was_cancelled:  # cancelled after that, by an earlier callback:
+            self.loop.cancelled_count -= 1  # cancel() counted a popped entry
+            return
         callback, self.callback = self.callback, None
         callback()
 
@@ -43,7 +48,7 @@ class TimerHandle:
 class Loop(twin_ch04.Loop):
     def __init__(self):
         super().__init__()
-        self.cancelled_count = 0  # cancelled entries still in self.timers
+        self.cancelled_count = 0  # CPython's _timer_cancelled_count
 
     def call_later(self, delay, callback):
         return TimerHandle(self, self.time() + delay, callback)

@@ -2,9 +2,10 @@
 
 `gather_limited(coros, limit)` awaits every coroutine in `coros` concurrently,
 but never more than `limit` of them at once, and returns their results in
-argument order, as `asyncio.gather` does, whatever order they finish in. Ten
-1 s jobs with `limit=3` take 4 s. If a coroutine raises, `gather_limited`
-raises that exception. Assume `limit >= 1`.
+argument order, as `asyncio.gather` does, whatever order they finish in. A new
+job starts as soon as one ends: ten jobs, alternately 1 s and 0.5 s, with
+`limit=3` end at 3 s; in batches of three they would end at 3.5 s. If a
+coroutine raises, `gather_limited` raises that exception. Assume `limit >= 1`.
 """
 
 import asyncio

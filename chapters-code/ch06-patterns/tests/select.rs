@@ -2,7 +2,9 @@
 //! paused clock. A writer sends two 4-byte messages, each in two halves 1 s apart;
 //! a reader waits for whole messages while a 1 s tick keeps running beside it.
 
+use std::cell::RefCell;
 use std::io::ErrorKind;
+use std::rc::Rc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream, duplex};
@@ -27,6 +29,50 @@ fn spawn_writer(mut tx: DuplexStream) {
 fn tick_every_second() -> Interval {
     let second = Duration::from_secs(1);
     interval_at(Instant::now() + second, second)
+}
+
+type Log = Rc<RefCell<Vec<String>>>;
+
+/// Logs "`name` dropped" when the future that holds it is dropped.
+struct DropLog(Log, &'static str);
+
+impl Drop for DropLog {
+    fn drop(&mut self) {
+        self.0.borrow_mut().push(format!("{} dropped", self.1));
+    }
+}
+
+async fn job(log: Log, name: &'static str, secs: u64) -> &'static str {
+    let _guard = DropLog(log.clone(), name);
+    sleep(Duration::from_secs(secs)).await;
+    log.borrow_mut().push(format!("{name}: done"));
+    name
+}
+
+/// Chapter 6's `wait(FIRST_COMPLETED)` question, with `select!`: the loser does not
+/// run on, as it does in asyncio; it is dropped when the winner completes.
+#[tokio::test(start_paused = true)]
+async fn select_drops_the_losing_branch_as_soon_as_one_completes() {
+    let log = Log::default();
+    let start = Instant::now();
+    let winner = tokio::select! {
+        name = job(log.clone(), "fast", 1) => name,
+        name = job(log.clone(), "slow", 3) => name,
+    };
+    let at = start.elapsed().as_secs();
+    log.borrow_mut().push(format!("select returned at {at} s"));
+    sleep(Duration::from_secs(5)).await; // long past slow's 3 s
+    assert_eq!(winner, "fast");
+    assert_eq!(
+        *log.borrow(),
+        [
+            "fast: done",
+            "fast dropped",
+            "slow dropped",
+            "select returned at 1 s"
+        ],
+        "slow never finishes: select! dropped it at 1 s"
+    );
 }
 
 // ANCHOR: lossy

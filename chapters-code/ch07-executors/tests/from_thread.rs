@@ -7,6 +7,16 @@ use std::time::Duration;
 use ch07_executors::{EventLoop, LoopClosed, WaitError};
 use test_support::{LIMIT, join_within};
 
+/// One `run_once` that cannot park for good: it fails instead if nothing is ready
+/// and nothing is posted, since `select` would then wait with no timeout.
+fn step(lp: &EventLoop) {
+    assert!(
+        lp.ready_len() > 0 || !lp.inbox_is_empty(),
+        "this iteration would sleep in select(None) with nothing to wake it"
+    );
+    lp.run_once();
+}
+
 // ANCHOR: run_threadsafe_round_trip
 #[test]
 fn a_thread_runs_a_task_on_the_loop_and_waits_for_its_result_with_a_bound() {
@@ -64,8 +74,8 @@ fn a_loop_closed_before_the_task_ends_answers_the_waiting_thread_at_once() {
         .threadsafe()
         .run_threadsafe(|_core| std::future::pending::<u32>())
         .expect("the loop is open");
-    lp.run_once(); // the callback: the task is spawned
-    lp.run_once(); // the task's first step: pending
+    step(&lp); // the callback: the task is spawned
+    step(&lp); // the task's first step: pending
     assert_eq!(lp.task_count(), 1, "the task waits on the loop");
     let waiter = thread::spawn(move || answer.wait_timeout(Duration::from_secs(10)));
     drop(lp); // closes the loop: the task is dropped, and its sender with it
@@ -104,8 +114,35 @@ fn a_wait_that_runs_out_of_time_may_be_repeated_and_the_result_is_taken_once() {
         .expect("the loop is open");
     // The loop has not run: nobody has started the task yet.
     assert_eq!(answer.wait_timeout(Duration::ZERO), Err(WaitError::Timeout));
-    lp.run_once();
-    lp.run_once();
+    step(&lp); // the callback: the task is spawned
+    step(&lp); // the task's only step
     assert_eq!(answer.wait_timeout(Duration::from_secs(10)), Ok(7));
     assert_eq!(answer.wait_timeout(Duration::ZERO), Err(WaitError::Taken));
+}
+
+#[test]
+fn the_trace_shows_the_post_of_run_threadsafe_then_the_tasks_step() {
+    let lp = EventLoop::traced();
+    let answer = lp
+        .threadsafe()
+        .run_threadsafe(|_core| async { 7 })
+        .expect("the loop is open");
+    step(&lp); // the post is drained, and its callback spawns the task
+    step(&lp); // the task's only step
+    assert_eq!(answer.wait_timeout(Duration::from_secs(10)), Ok(7));
+    assert_eq!(
+        lp.trace_lines(),
+        [
+            "select(timeout=0s)", // the inbox is not empty: no wait
+            "from another thread: run_threadsafe",
+            "call_soon run_threadsafe",
+            "iteration 1: 1 ready",
+            "callback run_threadsafe",
+            "spawn run_threadsafe", // on the loop's thread
+            "select(timeout=0s)",
+            "iteration 2: 1 ready",
+            "poll run_threadsafe",
+            "run_threadsafe -> Ready",
+        ]
+    );
 }

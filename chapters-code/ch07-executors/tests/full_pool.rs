@@ -1,6 +1,6 @@
-//! When the pool is full: more blocking jobs than workers. The extra jobs wait in the
-//! pool's queue, and a `to_thread` call waits behind them. No clock: the jobs block
-//! on a gate, and the tests count who started.
+//! When the pool is full: more blocking jobs than workers. The extra jobs wait in
+//! the pool's queue, first in, first out, and a `to_thread` call waits behind them.
+//! No clock: the jobs block on a gate, and the tests count who started.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -35,10 +35,13 @@ impl Gate {
 fn a_full_pool_runs_max_workers_jobs_and_queues_the_rest() {
     let pool = ThreadPool::new(2);
     let (gate, started) = (Arc::new(Gate::default()), Arc::new(AtomicUsize::new(0)));
+    let order = Arc::new(Mutex::new(Vec::new())); // who started, in order
     let jobs: Vec<_> = (0..4)
         .map(|i| {
             let (gate, started) = (gate.clone(), started.clone());
+            let order = order.clone();
             pool.submit(move || {
+                order.lock().unwrap().push(i);
                 started.fetch_add(1, Ordering::SeqCst);
                 gate.wait();
                 i
@@ -60,7 +63,42 @@ fn a_full_pool_runs_max_workers_jobs_and_queues_the_rest() {
         .iter()
         .map(|job| job.wait_timeout(Duration::from_secs(10)).unwrap().unwrap())
         .collect();
-    assert_eq!(results, [0, 1, 2, 3], "then every job runs, in order");
+    assert_eq!(results, [0, 1, 2, 3], "then every job finishes");
+    let mut order = order.lock().unwrap().clone();
+    // Two workers race for each pair, so sort within it: 0 and 1 took the
+    // threads; 2 and 3 were the ones that waited.
+    order[..2].sort();
+    order[2..].sort();
+    assert_eq!(order, [0, 1, 2, 3], "the first two submitted ran first");
+}
+
+#[test]
+fn a_full_pool_starts_the_queued_jobs_first_in_first_out() {
+    let pool = ThreadPool::new(1); // one worker: the start order is the queue's
+    let gate = Arc::new(Gate::default());
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let jobs: Vec<_> = (0..5)
+        .map(|i| {
+            let (gate, order) = (gate.clone(), order.clone());
+            pool.submit(move || {
+                order.lock().unwrap().push(i);
+                if i == 0 {
+                    gate.wait(); // holds the only worker: 1 to 4 queue up
+                }
+            })
+            .unwrap()
+        })
+        .collect();
+    assert!(wait_until(|| pool.queued() == 4));
+    gate.set();
+    for job in &jobs {
+        job.wait_timeout(Duration::from_secs(10)).unwrap().unwrap();
+    }
+    assert_eq!(
+        *order.lock().unwrap(),
+        [0, 1, 2, 3, 4],
+        "first in, first out"
+    );
 }
 
 // ANCHOR: to_thread_waits_behind

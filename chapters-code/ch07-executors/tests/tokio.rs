@@ -156,29 +156,37 @@ fn tokio_spawn_blocking_beyond_max_blocking_threads_waits_in_the_queue() {
         .max_blocking_threads(2)
         .build()
         .unwrap();
-    let (gate, started) = (Arc::new(Barrier::new(3)), Arc::new(AtomicUsize::new(0)));
-    let results = rt.block_on(async {
+    let gate = Arc::new(Barrier::new(3)); // two jobs and the test
+    let started = Arc::new(AtomicUsize::new(0));
+    let opened = Arc::new(AtomicBool::new(false));
+    let saw_open = rt.block_on(async {
         let jobs: Vec<_> = (0..4)
-            .map(|i| {
+            .map(|_| {
                 let (gate, started) = (gate.clone(), started.clone());
+                let opened = opened.clone();
                 tokio::task::spawn_blocking(move || {
                     if started.fetch_add(1, Ordering::SeqCst) < 2 {
                         gate.wait_within(LIMIT, "the test to open the gate");
+                        return None; // one of the two that hold a thread
                     }
-                    i
+                    Some(opened.load(Ordering::SeqCst)) // was the gate open?
                 })
             })
             .collect();
-        assert!(wait_until(|| started.load(Ordering::SeqCst) == 2));
-        assert_eq!(started.load(Ordering::SeqCst), 2, "the others wait");
+        assert!(wait_until(|| started.load(Ordering::SeqCst) >= 2));
+        // Time for a third thread, if the pool had one, to start a job with the
+        // gate still shut. With the cap, none can: the check cannot fail by chance.
+        thread::sleep(Duration::from_millis(100));
+        opened.store(true, Ordering::SeqCst);
         gate.wait_within(LIMIT, "both blocked jobs at the gate");
-        let mut results = Vec::new();
+        let mut saw_open = Vec::new();
         for job in jobs {
-            results.push(job.await.unwrap());
+            saw_open.extend(job.await.unwrap());
         }
-        results
+        saw_open
     });
-    assert_eq!(results, [0, 1, 2, 3]);
+    // A third thread would have started a job while the gate was still shut.
+    assert_eq!(saw_open, [true, true], "jobs 3 and 4 waited for a thread");
 }
 // ANCHOR_END: tokio_full_blocking_pool
 
@@ -207,27 +215,47 @@ fn tokio_a_task_blocking_one_worker_does_not_stop_a_task_on_the_other() {
 }
 // ANCHOR_END: tokio_other_worker
 
+/// A positive control makes the negative check mean something: the blocked worker
+/// waits until the other worker has stolen a child from its queue, so a steal was
+/// possible, and had time; the child in the LIFO slot still has not run. The
+/// 100 ms after the steal is the only real-time wait: it can make the test miss a
+/// regression on a loaded machine, never fail by chance.
 #[test]
 fn tokio_a_task_in_the_lifo_slot_waits_for_the_task_that_spawned_it() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()
         .unwrap();
-    let outcome = rt.block_on(async {
+    let (stolen, slot_ran) = rt.block_on(async {
         tokio::spawn(async {
-            let ran = Arc::new(AtomicBool::new(false));
-            let r = ran.clone();
-            // Spawned from a worker: it goes to this worker's LIFO slot, which no
-            // other worker may steal from.
-            let child = tokio::spawn(async move { r.store(true, Ordering::SeqCst) });
-            // Block the worker for 200 ms (never do this): the child cannot run.
-            thread::sleep(Duration::from_millis(200));
-            let ran_meanwhile = ran.load(Ordering::SeqCst);
-            child.await.unwrap();
-            ran_meanwhile
+            let (stolen, in_slot) = (
+                Arc::new(AtomicBool::new(false)),
+                Arc::new(AtomicBool::new(false)),
+            );
+            let (s, l) = (stolen.clone(), in_slot.clone());
+            // Spawned from a worker, each child goes to this worker's LIFO slot.
+            // The second pushes the first out, to the local queue, which the other
+            // worker may steal from; the slot may not be stolen from.
+            let first = tokio::spawn(async move { s.store(true, Ordering::SeqCst) });
+            let second =
+                tokio::spawn(async move { l.store(true, Ordering::SeqCst) });
+            // Block the worker (never do this) until the first child is stolen.
+            let stolen_meanwhile = wait_until(|| stolen.load(Ordering::SeqCst));
+            thread::sleep(Duration::from_millis(100));
+            let slot_ran = in_slot.load(Ordering::SeqCst);
+            first.await.unwrap();
+            second.await.unwrap();
+            (stolen_meanwhile, slot_ran)
         })
         .await
         .unwrap()
     });
-    assert!(!outcome, "the child waited in the LIFO slot");
+    assert!(
+        stolen,
+        "the other worker stole the child from the local queue"
+    );
+    assert!(
+        !slot_ran,
+        "the child in the LIFO slot waited for its spawner"
+    );
 }

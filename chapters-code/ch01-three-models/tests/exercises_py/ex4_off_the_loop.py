@@ -38,10 +38,15 @@ def run(answer, calls, beside=None):
 
 def test_the_results_come_back_in_order_from_other_threads(answer):
     threads = []
+    c_done = threading.Event()
 
     def call(value):
         def blocking():
             threads.append(threading.get_ident())
+            if value == "a":  # finishes last: after "c", or after LIMIT
+                c_done.wait(timeout=LIMIT)
+            if value == "c":
+                c_done.set()
             return value
 
         return blocking
@@ -49,7 +54,8 @@ def test_the_results_come_back_in_order_from_other_threads(answer):
     results, loop = run(answer, [call("a"), call("b"), call("c")])
     assert results == ["a", "b", "c"], (
         f"expected the results in the order of the calls, ['a', 'b', 'c'], got "
-        f"{results!r}"
+        f"{results!r}. The calls finish in another order (here 'a' waits for "
+        "'c'), but the results must follow the calls"
     )
     assert loop not in threads, (
         "a call ran on the loop's own thread: while it blocks, nothing else on "

@@ -100,6 +100,51 @@ def test_cancelling_twice_or_after_the_timer_ran_counts_nothing(answer):
     )
 
 
+def test_a_timer_may_cancel_another_due_in_the_same_iteration(answer):
+    loop = answer.Loop()
+    log = []
+    handles = []
+
+    def first():
+        log.append("first")
+        handles[1].cancel()  # due at 1 s too: already off the heap, queued
+
+    handles.append(loop.call_later(1, first))
+    handles.append(loop.call_later(1, lambda: log.append("second")))
+    try:
+        run_until_idle(loop)
+    except Exception as error:
+        raise AssertionError(
+            "two timers due at 1 s, the first cancels the second: the loop "
+            f"crashed with {type(error).__name__}: {error}. The second's entry "
+            "had already left the heap for the ready queue when it was "
+            "cancelled; whatever runs for it there must check the handle"
+        ) from error
+    assert log == ["first"], (
+        "a timer cancelled by another due in the same iteration must not run: "
+        f"the log is {log}"
+    )
+    assert loop.cancelled_count == 0, (
+        "cancel() counts an entry only while it is in the heap (asyncio's "
+        "_scheduled); this one had left it, but cancelled_count is "
+        f"{loop.cancelled_count}"
+    )
+
+
+def test_a_dead_entry_that_leaves_with_the_due_timers_stays_counted(answer):
+    loop = answer.Loop()
+    loop.call_later(1, lambda: None)
+    loop.call_later(1, lambda: None).cancel()  # dead, but not at the head
+    run_until_idle(loop)
+    assert not loop.timers, f"the heap should be empty: {loop.timers}"
+    assert loop.cancelled_count == 1, (
+        "the dead entry behind a live head left the heap with the due timers, "
+        "and CPython does not take those off its count (it is an upper bound, "
+        "reset by the next rebuild): cancelled_count should stay 1, not "
+        f"{loop.cancelled_count}"
+    )
+
+
 def test_a_cancelled_timer_does_not_move_the_clock(answer):
     loop = answer.Loop()
     loop.call_later(3600, lambda: None).cancel()

@@ -21,6 +21,12 @@ def run(scenario):
         return loop.run_until_complete(
             asyncio.wait_for(scenario(loop, a, b), LIMIT)
         )
+    except asyncio.TimeoutError:
+        raise AssertionError(
+            f"sock_recv had not returned after {LIMIT} s. Bytes were sent or "
+            "the peer closed, so it should have: at EOF recv returns b'', "
+            "which is a result too, not a reason to wait"
+        ) from None
     finally:
         a.close()
         b.close()
@@ -72,6 +78,35 @@ def test_a_closed_peer_reads_as_empty_bytes(answer):
         data = await task
         assert data == b"", f"at EOF recv returns b'', got {data!r}"
         assert no_reader_left(loop, a), "EOF came: remove the reader"
+
+    run(scenario)
+
+
+def test_an_error_reaches_the_awaiting_task_and_removes_the_reader(answer):
+    async def scenario(loop, a, b):
+        a.send(b"unread")  # b never reads it: closing b resets the connection
+        task = asyncio.ensure_future(answer.sock_recv(loop, a, 100))
+        for _ in range(3):
+            await asyncio.sleep(0)
+        if task.done():
+            task.result()  # an error inside sock_recv shows here
+            raise AssertionError("nothing was sent: sock_recv must still wait")
+        b.close()  # a's next recv raises ConnectionResetError (Linux)
+        try:
+            data = await asyncio.wait_for(task, 1)
+        except ConnectionResetError:
+            pass
+        except asyncio.TimeoutError:
+            raise AssertionError(
+                "the peer reset the connection, but the awaiting task never "
+                "heard: give the recv's error to the future (set_exception)"
+            ) from None
+        else:
+            raise AssertionError(
+                "the peer reset the connection: the awaiting task must get "
+                f"the recv's ConnectionResetError, not {data!r}"
+            )
+        assert no_reader_left(loop, a), "the error came: remove the reader"
 
     run(scenario)
 
