@@ -478,7 +478,10 @@ fn run_script(invocation: &Invocation, oracle: &Oracle, dir: &Path) -> Result<St
             .current_dir(dir)
             // A later chapter's Python twin builds on an earlier one (`import twin_ch03`), as
             // the chapter crates build on each other; the twins live in `src/programs/`.
-            .env("PYTHONPATH", crate::workspace_root().join("src").join("programs"))
+            .env(
+                "PYTHONPATH",
+                crate::workspace_root().join("src").join("programs"),
+            )
             .env("PYTHONHASHSEED", "0")
             .env("PYTHONDONTWRITEBYTECODE", "1"),
     )?;
