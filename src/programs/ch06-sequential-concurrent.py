@@ -1,27 +1,3 @@
-# p1: await in a loop, gather, and a blocking call, on virtual time
-import asyncio
-
-
-# VirtualTimeLoop: chapter 4's virtual clock (the eye icon shows it).
-~class VirtualTimeLoop(asyncio.SelectorEventLoop):
-~    """Chapter 4's loop: select() moves time() instead of blocking."""
-~
-~    def __init__(self):
-~        super().__init__()
-~        self._now = 0.0
-~        select = self._selector.select
-~
-~        def jump(timeout=None):
-~            if timeout:  # the loop would block this long: move time instead
-~                self._now += timeout
-~            return select(0)
-~
-~        self._selector.select = jump
-~
-~    def time(self):
-~        return self._now
-
-
 async def job(name, delay, finished):
     await asyncio.sleep(delay)
     finished.append(name)
